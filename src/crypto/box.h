@@ -23,6 +23,10 @@ struct BoxKeyPair
 };
 
 [[nodiscard]] QByteArray seal(QByteArrayView recipientPublicKey, QByteArrayView plaintext);
+// Opens into the caller's buffer (a stack buffer it wipes: no sodium_malloc per call on hot
+// paths); returns the plaintext length or -1 for a wrong recipient, short or altered blob.
+[[nodiscard]] qsizetype sealOpenInto(const BoxKeyPair &recipient, QByteArrayView sealed,
+                                     unsigned char *out, qsizetype capacity);
 // Opens into secure memory; fails for a wrong recipient, a short or altered blob.
 [[nodiscard]] Result<SecureBytes> sealOpen(const BoxKeyPair &recipient, QByteArrayView sealed);
 

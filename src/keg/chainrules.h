@@ -42,7 +42,9 @@ struct ChainRefusal
 [[nodiscard]] Result<Ok> verifyGenesis(const SignedBootKeg &genesis);
 // Checks next against prev (already verified): chain, signature by a member of prev,
 // every change allowed by the role table, generation and seal rules.
-[[nodiscard]] Result<Ok> verifyTransition(const SignedBootKeg &prev, const SignedBootKeg &next);
+enum class SignatureCheck { Verify, AlreadyTrusted /* only for what this device just signed */ };
+[[nodiscard]] Result<Ok> verifyTransition(const SignedBootKeg &prev, const SignedBootKeg &next,
+                                          SignatureCheck check = SignatureCheck::Verify);
 
 struct Pin
 {
@@ -58,7 +60,7 @@ class ChainVerifier
 {
 public:
     [[nodiscard]] Result<Ok> start(const SignedBootKeg &genesis);
-    [[nodiscard]] Result<Ok> append(const SignedBootKeg &next);
+    [[nodiscard]] Result<Ok> append(SignedBootKeg next);
     const SignedBootKeg &head() const { return m_head; }
     const QByteArray &roomId() const { return m_roomId; }
 

@@ -3,6 +3,7 @@
 #include "crypto/aead.h"
 #include "crypto/contexts.h"
 #include "crypto/hash.h"
+#include "crypto/sodium.h"
 
 #include <QtEndian>
 
@@ -102,6 +103,7 @@ Result<Keg> decodeKeg(QByteArrayView bytes)
 
 QByteArray newKegId()
 {
+    (void)crypto::ensureSodium();
     QByteArray id(KegIdBytes, Qt::Uninitialized);
     randombytes_buf(id.data(), std::size_t(id.size()));
     return id;
@@ -138,11 +140,13 @@ Keg sealKeg(const KegAddress &a, QByteArrayView plaintext, const crypto::SecureB
 Result<QByteArray> openKeg(const Keg &k, QByteArrayView expectedDbId, QByteArrayView expectedKegId,
                            const crypto::SecureBytes &dbKey, QByteArrayView authorSignPublicKey)
 {
+    // Same codes as decodeKeg: algorithm None or no signature is "unsigned", anything
+    // else but Ed25519 is "unknown".
+    if (k.sigAlg == SigAlg::None || k.signature.isEmpty())
+        return Error{int(KegError::UnsignedRecord), QStringLiteral("keg refused: it is unsigned")};
     if (k.sigAlg != SigAlg::Ed25519)
         return Error{int(KegError::UnknownSignatureAlgorithm),
                      QStringLiteral("keg refused: unknown signature algorithm")};
-    if (k.signature.isEmpty())
-        return Error{int(KegError::UnsignedRecord), QStringLiteral("keg refused: it is unsigned")};
     const QByteArray header = k.header();
     if (!crypto::verify(authorSignPublicKey, signatureContext(k.type), signedPart(header, k),
                         k.signature))
@@ -151,7 +155,9 @@ Result<QByteArray> openKeg(const Keg &k, QByteArrayView expectedDbId, QByteArray
     if (!crypto::constantTimeEquals(k.dbId, expectedDbId))
         return Error{int(KegError::WrongDb),
                      QStringLiteral("keg refused: it was written for another conversation")};
-    if (!expectedKegId.isEmpty() && !crypto::constantTimeEquals(k.kegId, expectedKegId))
+    // The id is always checked: an empty expected id must not turn the check off, or a
+    // replay under another id (A13) would pass for any caller that forgot to pass it.
+    if (!crypto::constantTimeEquals(k.kegId, expectedKegId))
         return Error{int(KegError::WrongKegId),
                      QStringLiteral("keg refused: it was stored under another id")};
     if (dbKey.size() != std::size_t(crypto::AeadKeyBytes))

@@ -2,9 +2,12 @@
 
 #include "crypto/aead.h"
 #include "crypto/box.h"
+#include "common/username.h"
 #include "crypto/contexts.h"
 
 #include <QtEndian>
+
+#include <sodium.h>
 
 #include <cstring>
 
@@ -12,7 +15,23 @@ namespace tavern::keg {
 
 namespace {
 
+// roomId + generation + name length + longest username + key
+constexpr qsizetype MaxPlaintext = 32 + 4 + 4 + 32 + 32;
+
 Error keyError(KeyError code, const QString &why) { return Error{int(code), why}; }
+
+qsizetype writePlaintext(unsigned char *p, QByteArrayView roomId, quint32 generation,
+                         QByteArrayView username, const crypto::SecureBytes &key)
+{
+    if (roomId.size() != 32 || username.size() > UsernameMaxLength || key.size() != 32)
+        return -1; // never write past the caller's MaxPlaintext buffer
+    std::memcpy(p, roomId.data(), 32);
+    qToBigEndian(generation, p + 32);
+    qToBigEndian(quint32(username.size()), p + 36);
+    std::memcpy(p + 40, username.data(), std::size_t(username.size()));
+    std::memcpy(p + 40 + username.size(), key.data(), 32);
+    return 40 + username.size() + 32;
+}
 
 bool allZero(QByteArrayView b)
 {
@@ -24,13 +43,12 @@ bool allZero(QByteArrayView b)
 }
 
 // Parses and checks a sealed-key plaintext; returns the key.
-Result<crypto::SecureBytes> checkPlaintext(const crypto::SecureBytes &plain, QByteArrayView roomId,
-                                           quint32 generation, QByteArrayView username,
-                                           const Generation &g)
+Result<crypto::SecureBytes> checkPlaintext(const unsigned char *p, qsizetype size,
+                                           QByteArrayView roomId, quint32 generation,
+                                           QByteArrayView username, const Generation &g)
 {
-    const std::size_t expected = 32 + 4 + 4 + std::size_t(username.size()) + 32;
-    const auto *p = plain.data();
-    if (plain.size() != expected)
+    const qsizetype expected = 32 + 4 + 4 + username.size() + 32;
+    if (size != expected)
         return keyError(KeyError::ContextMismatch,
                         QStringLiteral("the sealed key has the wrong shape"));
     const QByteArrayView sealedRoom(reinterpret_cast<const char *>(p), 32);
@@ -59,12 +77,15 @@ Result<crypto::SecureBytes> checkPlaintext(const crypto::SecureBytes &plain, QBy
 Result<crypto::SecureBytes> openBlob(QByteArrayView blob, const crypto::Identity &me,
                                      QByteArrayView roomId, quint32 generation, const Generation &g)
 {
-    auto plain = crypto::sealOpen(me.box, blob);
-    if (!plain)
+    unsigned char plain[MaxPlaintext];
+    const qsizetype len = crypto::sealOpenInto(me.box, blob, plain, MaxPlaintext);
+    if (len < 0)
         return keyError(KeyError::OpenFailed,
                         QStringLiteral("the key for generation %1 was not sealed to your key")
                             .arg(generation));
-    return checkPlaintext(*plain, roomId, generation, me.username.toUtf8(), g);
+    auto key = checkPlaintext(plain, len, roomId, generation, me.username.toUtf8(), g);
+    sodium_memzero(plain, sizeof plain);
+    return key;
 }
 
 } // namespace
@@ -83,21 +104,24 @@ const crypto::SecureBytes *RoomKeys::get(quint32 generation) const
 crypto::SecureBytes sealedKeyPlaintext(QByteArrayView roomId, quint32 generation,
                                        QByteArrayView username, const crypto::SecureBytes &key)
 {
-    crypto::SecureBytes out(32 + 4 + 4 + std::size_t(username.size()) + 32);
-    unsigned char *p = out.data();
-    std::memcpy(p, roomId.data(), 32);
-    qToBigEndian(generation, p + 32);
-    qToBigEndian(quint32(username.size()), p + 36);
-    std::memcpy(p + 40, username.data(), std::size_t(username.size()));
-    std::memcpy(p + 40 + username.size(), key.data(), 32);
-    return out;
+    crypto::SecureBytes out(MaxPlaintext);
+    const qsizetype len = writePlaintext(out.data(), roomId, generation, username, key);
+    return len < 0 ? crypto::SecureBytes() : crypto::SecureBytes::copyOf(out.view().first(len));
 }
 
 QByteArray sealKeyFor(QByteArrayView roomId, quint32 generation, const Member &to,
                       const crypto::SecureBytes &key)
 {
-    const crypto::SecureBytes plain = sealedKeyPlaintext(roomId, generation, to.username, key);
-    return crypto::seal(to.boxPublicKey, plain.view());
+    // A wiped stack buffer, not SecureBytes: sodium_malloc per seal would cost more than
+    // the seal itself in a 1000-member rekey, and serialise the sealing threads on mmap.
+    unsigned char plain[MaxPlaintext];
+    const qsizetype len = writePlaintext(plain, roomId, generation, to.username, key);
+    if (len < 0)
+        return {};
+    QByteArray out = crypto::seal(to.boxPublicKey,
+                                  QByteArrayView(reinterpret_cast<const char *>(plain), len));
+    sodium_memzero(plain, sizeof plain);
+    return out;
 }
 
 Result<crypto::SecureBytes> openCurrentKey(const SignedBootKeg &v, const crypto::Identity &me)
