@@ -22,17 +22,30 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Median of `runs` timings of f, in microseconds.
-double medianUs(int runs, const std::function<void()> &f)
+double timeUs(const std::function<void()> &f)
 {
-    std::vector<double> t;
-    for (int i = 0; i < runs; ++i) {
-        auto a = Clock::now();
-        f();
-        t.push_back(std::chrono::duration<double, std::micro>(Clock::now() - a).count());
-    }
+    auto a = Clock::now();
+    f();
+    return std::chrono::duration<double, std::micro>(Clock::now() - a).count();
+}
+
+double median(std::vector<double> t)
+{
     std::sort(t.begin(), t.end());
     return t[t.size() / 2];
+}
+
+// Medians of `runs` timings of ours and raw, run alternately so that load from anything else
+// on the machine hits both sides alike.
+std::pair<double, double> compare(int runs, const std::function<void()> &ours,
+                                  const std::function<void()> &raw)
+{
+    std::vector<double> a, b;
+    for (int i = 0; i < runs; ++i) {
+        a.push_back(timeUs(ours));
+        b.push_back(timeUs(raw));
+    }
+    return {median(a), median(b)};
 }
 
 struct Room
@@ -108,8 +121,6 @@ int main(int argc, char **argv)
                 qFatal("removal failed: %s", qPrintable(v.error().message));
             built.push_back(std::move(v).value());
         };
-        const double build1 = medianUs(runs, [&] { buildWith(1); });
-        const double buildAll = medianUs(runs, [&] { buildWith(0); });
         // Raw: the same number of seals of same-sized plaintexts, and one signature.
         const crypto::SecureBytes key = crypto::SecureBytes::random(32);
         std::vector<crypto::SecureBytes> plains;
@@ -118,29 +129,31 @@ int main(int argc, char **argv)
         QByteArray sealOut(300, '\0');
         unsigned char sig[64];
         const unsigned char digest[32] = {1};
-        const double rawBuild = medianUs(runs, [&] {
+        const auto rawBuildFn = [&] {
             for (int i = 0; i < n - 1; ++i)
                 crypto_box_seal(reinterpret_cast<unsigned char *>(sealOut.data()), plains[i].data(),
                                 plains[i].size(),
                                 reinterpret_cast<const unsigned char *>(room.people[i].box.publicKey.constData()));
             crypto_sign_detached(sig, nullptr, digest, sizeof digest, room.people[0].signing.secretKey.data());
-        });
+        };
+        const auto [build1, rawBuild] = compare(runs, [&] { buildWith(1); }, rawBuildFn);
+        const auto [buildAll, rawBuild2] = compare(runs, [&] { buildWith(0); }, rawBuildFn);
         line("build after removal (1 thread)", n, build1, rawBuild);
-        line("build after removal (all cores)", n, buildAll, rawBuild);
+        line("build after removal (all cores)", n, buildAll, rawBuild2);
 
         // 2. A member receives that version: decode, verify against the head, open own key.
         const QByteArray wireBytes = built.front().version.encode();
         const crypto::Identity &reader = room.people[1];
-        const double verifyOpen = medianUs(runs, [&] {
+        const auto oursVerifyFn = [&] {
             auto v = SignedBootKeg::decode(wireBytes);
             if (!v || !verifyTransition(room.head, *v) || !openCurrentKey(*v, reader))
                 qFatal("verify/open failed");
-        });
+        };
         const QByteArray &body = built.front().version.body();
         const QByteArray &blob = built.front().version.version().sealedFor(reader.username.toUtf8())->blob;
         const QByteArray hashCtx = QByteArray(crypto::ctx::BootKegHash.data()) + '\0';
         QByteArray plainOut(blob.size(), '\0');
-        const double rawVerifyOpen = medianUs(runs, [&] {
+        const auto rawVerifyFn = [&] {
             unsigned char h[32];
             crypto_generichash_state st;
             crypto_generichash_init(&st, nullptr, 0, 32);
@@ -155,7 +168,8 @@ int main(int argc, char **argv)
                                        reinterpret_cast<const unsigned char *>(reader.box.publicKey.constData()),
                                        reader.box.secretKey.data()) != 0)
                 qFatal("raw open failed");
-        });
+        };
+        const auto [verifyOpen, rawVerifyOpen] = compare(runs * 5, oursVerifyFn, rawVerifyFn);
         line("verify version + open own key", n, verifyOpen, rawVerifyOpen);
         built.clear();
 
@@ -190,7 +204,7 @@ int main(int argc, char **argv)
                 chain.push_back(head.encode());
             }
         }
-        const double chainUs = medianUs(3, [&] {
+        const auto chainFn = [&] {
             ChainVerifier v;
             auto g = SignedBootKeg::decode(chain[0]);
             if (!g || !v.start(*g))
@@ -200,14 +214,14 @@ int main(int argc, char **argv)
                 if (!s || !v.append(std::move(s).value()))
                     qFatal("chain refused at %zu", i);
             }
-        });
+        };
         std::vector<std::pair<QByteArray, QByteArray>> parts; // body, signature
         for (const QByteArray &w : chain) {
             auto s = SignedBootKeg::decode(w);
             parts.emplace_back(s->body(), s->signature());
         }
         const QByteArray &pk = room.people[0].signing.publicKey;
-        const double rawChain = medianUs(3, [&] {
+        const auto rawChainFn = [&] {
             for (const auto &[b, s] : parts) {
                 unsigned char h[32];
                 crypto_generichash_state st;
@@ -218,7 +232,8 @@ int main(int argc, char **argv)
                 if (!crypto::verify(pk, crypto::ctx::BootKegSig, QByteArrayView(reinterpret_cast<char *>(h), 32), s))
                     qFatal("raw verify failed");
             }
-        });
+        };
+        const auto [chainUs, rawChain] = compare(3, chainFn, rawChainFn);
         char label[64];
         std::snprintf(label, sizeof label, "validate chain of %d versions", chainLength);
         line(label, n, chainUs, rawChain);

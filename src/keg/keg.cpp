@@ -171,6 +171,11 @@ Result<QByteArray> openKeg(const Keg &k, QByteArrayView expectedDbId, QByteArray
     return std::move(plain).value();
 }
 
+QByteArray kegContentHash(const Keg &k)
+{
+    return crypto::hash(crypto::ctx::MessageHash, signedPart(k.header(), k));
+}
+
 QByteArray personalDbId(const QString &username)
 {
     return crypto::hash(crypto::ctx::PersonalDbId, username.toUtf8());

@@ -85,6 +85,9 @@ struct KegAddress
                                          QByteArrayView authorSignPublicKey);
 
 [[nodiscard]] QByteArrayView signatureContext(KegType type);
+// Hash of everything the author signed (header, nonce, ciphertext): names one message in
+// the author's chain (previousHash), in receipts and in departures.
+[[nodiscard]] QByteArray kegContentHash(const Keg &keg);
 
 // Deterministic DB ids: nobody (the server included) picks them.
 [[nodiscard]] QByteArray personalDbId(const QString &username);

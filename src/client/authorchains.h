@@ -1,0 +1,61 @@
+// Per-room tracking of each author's message chain (threat-model rule 6): counters and
+// previous-message hashes reveal a message the server withheld (A11), delivered out of order
+// (A12) or replayed (A13), and an author who signed two messages with one counter.
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <map>
+
+namespace tavern::client {
+
+enum class Placement {
+    Accepted,        // new, consistent with what is known
+    Duplicate,       // the same message again (a replay): show it once
+    Equivocation,    // another message under a counter already used: security notice
+    BrokenLink,      // previous-hash does not match the neighbour we hold: security notice
+    AfterDeparture,  // counter above the one recorded when the author left or was removed
+};
+
+class AuthorChains
+{
+public:
+    // Records a message whose signature and membership were already verified.
+    [[nodiscard]] Placement add(const QString &author, quint64 counter,
+                                const QByteArray &previousHash, const QByteArray &hash);
+    // Counters below the author's highest that never arrived ("message missing" markers).
+    [[nodiscard]] QList<quint64> missing(const QString &author) const;
+    // The (counter, hash) an author ended with, from a boot-keg departure record.
+    void setDeparted(const QString &author, quint64 lastCounter);
+    void clearDeparted(const QString &author); // re-invited later
+    [[nodiscard]] quint64 highest(const QString &author) const;
+    [[nodiscard]] QByteArray hashOf(const QString &author, quint64 counter) const;
+
+private:
+    struct Entry
+    {
+        QByteArray hash;
+        QByteArray previousHash;
+    };
+    struct Chain
+    {
+        std::map<quint64, Entry> entries;
+        quint64 departedAt = 0; // 0: still a member
+        bool departed = false;
+    };
+    QHash<QString, Chain> m_chains;
+};
+
+// A12: given a room's messages in server order, returns the display order in which each
+// author's messages appear by counter, in the slots the server gave that author.
+struct TimelineItem
+{
+    QString author;
+    quint64 counter = 0;
+};
+[[nodiscard]] QList<int> authorOrdered(const QList<TimelineItem> &serverOrder);
+
+} // namespace tavern::client
