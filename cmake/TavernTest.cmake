@@ -1,7 +1,9 @@
-# tavern_add_test(NAME SOURCES... LABELS unit|integration|attacks|gui [LIBS ...] [TIMEOUT s])
-# One executable per test file, run headless by ctest.
+# tavern_add_test(NAME [SOURCES ...] LABELS unit|integration|attacks|gui [LIBS ...] [TIMEOUT s]
+#                 [KEYRING])
+# One executable per test file, run headless by ctest. KEYRING runs it inside its own D-Bus
+# session with an unlocked gnome-keyring (tests/support/with-keyring.sh).
 function(tavern_add_test name)
-    cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LABELS;LIBS" ${ARGN})
+    cmake_parse_arguments(T "KEYRING" "TIMEOUT" "SOURCES;LABELS;LIBS" ${ARGN})
     if(NOT T_SOURCES)
         set(T_SOURCES ${name}.cpp)
     endif()
@@ -11,7 +13,12 @@ function(tavern_add_test name)
     qt_add_executable(${name} ${T_SOURCES})
     target_link_libraries(${name} PRIVATE Qt6::Test ${T_LIBS})
     tavern_set_warnings(${name})
-    add_test(NAME ${name} COMMAND ${name})
+    if(T_KEYRING)
+        add_test(NAME ${name}
+                 COMMAND ${PROJECT_SOURCE_DIR}/tests/support/with-keyring.sh $<TARGET_FILE:${name}>)
+    else()
+        add_test(NAME ${name} COMMAND ${name})
+    endif()
     set_tests_properties(${name} PROPERTIES
         LABELS "${T_LABELS}"
         TIMEOUT ${T_TIMEOUT}
