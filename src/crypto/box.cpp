@@ -47,7 +47,8 @@ qsizetype sealOpenInto(const BoxKeyPair &recipient, QByteArrayView sealed, unsig
                        qsizetype capacity)
 {
     const qsizetype len = sealed.size() - SealOverheadBytes;
-    if (len < 0 || len > capacity || recipient.publicKey.size() != BoxPublicKeyBytes)
+    if (len < 0 || len > capacity || recipient.publicKey.size() != BoxPublicKeyBytes
+        || recipient.secretKey.size() != crypto_box_SECRETKEYBYTES)
         return -1;
     if (crypto_box_seal_open(out, reinterpret_cast<const unsigned char *>(sealed.data()),
                              std::size_t(sealed.size()),

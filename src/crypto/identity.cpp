@@ -13,6 +13,9 @@ constexpr char Alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford bas
 
 int decodeChar(QChar qc)
 {
+    // ASCII only: Unicode case mapping would otherwise turn e.g. U+0131 'ı' into 'I'.
+    if (qc.unicode() >= 0x80)
+        return -1;
     const char c = char(qc.toUpper().toLatin1());
     if (c == 'I' || c == 'L')
         return 1;
@@ -72,9 +75,10 @@ Result<SecureBytes> parseAccountSecret(const QString &text)
         buffer = (buffer << 5) | unsigned(v);
         bits += 5;
         if (bits >= 8) {
-            if (n == AccountSecretBytes)
-                break; // counted below as too long
-            out.data()[n++] = static_cast<unsigned char>(buffer >> (bits - 8));
+            // Past 20 bytes keep counting (and checking) characters so the error below
+            // reports the real length.
+            if (n < AccountSecretBytes)
+                out.data()[n++] = static_cast<unsigned char>(buffer >> (bits - 8));
             bits -= 8;
         }
     }

@@ -3,7 +3,7 @@
 #include "contexts.h"
 #include "hash.h"
 
-#include <algorithm>
+#include <tuple>
 
 namespace tavern::crypto {
 
@@ -38,8 +38,12 @@ QStringList half(const PublicIdentity &id)
 
 QStringList safetyNumber(const PublicIdentity &a, const PublicIdentity &b)
 {
-    // Order by username so both sides print the same sequence.
-    const bool aFirst = a.username < b.username;
+    // Order by username (then keys, for two identities under one name) so both sides
+    // print the same sequence.
+    const auto order = [](const PublicIdentity &x) {
+        return std::tie(x.username, x.signPublicKey, x.boxPublicKey);
+    };
+    const bool aFirst = order(a) < order(b);
     return (aFirst ? half(a) : half(b)) + (aFirst ? half(b) : half(a));
 }
 

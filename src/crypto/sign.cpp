@@ -23,7 +23,8 @@ auto withSignedBytes(QByteArrayView context, QByteArrayView message, F &&use)
         large.resize(qsizetype(total));
         buf = reinterpret_cast<unsigned char *>(large.data());
     }
-    std::memcpy(buf, context.data(), std::size_t(context.size()));
+    if (!context.isEmpty()) // memcpy from a null pointer is undefined even for 0 bytes
+        std::memcpy(buf, context.data(), std::size_t(context.size()));
     buf[context.size()] = 0;
     if (!message.isEmpty())
         std::memcpy(buf + context.size() + 1, message.data(), std::size_t(message.size()));
@@ -44,8 +45,11 @@ SigningKeyPair SigningKeyPair::generate()
 
 SigningKeyPair SigningKeyPair::fromSeed(const SecureBytes &seed32)
 {
+    // A wrong-length seed would be read out of bounds (Q_ASSERT is compiled out in release
+    // builds): give back an empty key pair, which sign() refuses to use.
+    if (seed32.size() != crypto_sign_SEEDBYTES)
+        return {};
     (void)ensureSodium();
-    Q_ASSERT(seed32.size() == crypto_sign_SEEDBYTES);
     SigningKeyPair kp{QByteArray(SignPublicKeyBytes, Qt::Uninitialized),
                       SecureBytes(crypto_sign_SECRETKEYBYTES)};
     crypto_sign_seed_keypair(reinterpret_cast<unsigned char *>(kp.publicKey.data()),
@@ -55,6 +59,10 @@ SigningKeyPair SigningKeyPair::fromSeed(const SecureBytes &seed32)
 
 QByteArray sign(const SigningKeyPair &key, QByteArrayView context, QByteArrayView message)
 {
+    // An empty or wrong-sized key (default-constructed, moved-from) gives no signature
+    // rather than a read through a null pointer; verify() refuses an empty signature.
+    if (key.secretKey.size() != crypto_sign_SECRETKEYBYTES)
+        return {};
     QByteArray sig(SignatureBytes, Qt::Uninitialized);
     withSignedBytes(context, message, [&](const unsigned char *m, std::size_t n) {
         crypto_sign_detached(reinterpret_cast<unsigned char *>(sig.data()), nullptr, m, n,

@@ -135,6 +135,12 @@ Result<Ok> checkDeparture(Context &c, const Member &gone)
                           .arg(c.n.version)
                           .arg(who(gone.username)));
     c.removed = true;
+    // Whatever the kind: the new generation is sealed by the signer, so a signer who
+    // leaves by their own version would hold the key meant to shut them out.
+    if (gone.username == c.signer.username)
+        return c.notPermitted(QStringLiteral("write their own removal (the new key would be "
+                                             "theirs); their signed request is carried by "
+                                             "another member"));
     const bool invited = gone.state == InviteState::Invited;
     switch (d->kind) {
     case DepartureKind::Removed:
@@ -153,10 +159,6 @@ Result<Ok> checkDeparture(Context &c, const Member &gone)
         return c.notPermitted(QStringLiteral("cancel %1's invitation").arg(who(gone.username)));
     case DepartureKind::Left:
     case DepartureKind::Declined: {
-        if (gone.username == c.signer.username)
-            return c.notPermitted(QStringLiteral("write their own removal (the new key would be "
-                                                 "theirs); their signed request is carried by "
-                                                 "another member"));
         if (!c.may(Privilege::ProcessDeparture))
             return c.notPermitted(QStringLiteral("complete %1's departure").arg(who(gone.username)));
         auto req = decodeDepartureRequest(d->request);
