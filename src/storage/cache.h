@@ -1,0 +1,115 @@
+// Cache: the client's local SQLite database, one per account and profile. Holds what was
+// synced (kegs as received, boot-keg versions, the cursor per KegDB), what was derived
+// (messages, contacts and pins, security notices) and the outbox. Secret or private fields
+// are sealed by the Vault. Anything that must happen together runs in transaction().
+#pragma once
+
+#include "common/result.h"
+
+#include <QByteArray>
+#include <QSqlDatabase>
+#include <QString>
+#include <QVariant>
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace tavern::storage {
+
+enum class CacheError { Sql = 1, Corrupt };
+
+struct CachedKeg
+{
+    QByteArray dbId;
+    QByteArray kegId;
+    quint64 collectionVersion = 0;
+    QByteArray data; // encoded keg as the server sent it
+    bool deleted = false;
+};
+
+struct Notice
+{
+    qint64 id = 0;
+    QByteArray dbId;
+    QString kind;     // "bad-signature", "rollback", "fork", "key-changed", ...
+    QString summary;  // one sentence for people
+    QString evidence; // versions, hashes, signers: for experts
+    qint64 atMs = 0;
+};
+
+enum class OutboxState { Queued = 0, Sent = 1, Failed = 2 };
+
+struct OutboxItem
+{
+    qint64 id = 0;
+    QByteArray dbId;
+    QByteArray kegId;
+    QString op;        // wire op to send
+    QByteArray payload; // encoded request fields (CBOR)
+    OutboxState state = OutboxState::Queued;
+    QString error;
+    int attempts = 0;
+    qint64 createdMs = 0;
+};
+
+class Cache
+{
+public:
+    Cache();
+    ~Cache();
+    Cache(const Cache &) = delete;
+    Cache &operator=(const Cache &) = delete;
+
+    [[nodiscard]] Status open(const QString &path);
+    void close();
+    [[nodiscard]] bool isOpen() const;
+
+    // Runs body in one SQLite transaction; commits only if it returns Ok.
+    [[nodiscard]] Status transaction(const std::function<Status()> &body);
+
+    // Key/value for the account (username, server URL, sealed identity, counters).
+    [[nodiscard]] Result<std::optional<QByteArray>> meta(const QString &key);
+    [[nodiscard]] Status setMeta(const QString &key, const QByteArray &value);
+
+    // KegDBs and their sync cursors.
+    [[nodiscard]] Status upsertDb(const QByteArray &dbId, int kind, const QString &name);
+    [[nodiscard]] Result<quint64> cursor(const QByteArray &dbId);
+    [[nodiscard]] Status setCursor(const QByteArray &dbId, quint64 cursor);
+    [[nodiscard]] Result<std::vector<QByteArray>> dbIds(int kind = -1);
+
+    [[nodiscard]] Status putKeg(const CachedKeg &k);
+    [[nodiscard]] Result<std::optional<CachedKeg>> keg(const QByteArray &dbId, const QByteArray &kegId);
+    [[nodiscard]] Result<std::vector<CachedKeg>> kegs(const QByteArray &dbId);
+
+    // Boot-keg versions as received (already verified) and the pins.
+    [[nodiscard]] Status putBootKeg(const QByteArray &roomId, quint64 version, const QByteArray &data);
+    [[nodiscard]] Result<std::vector<QByteArray>> bootKegs(const QByteArray &roomId);
+    [[nodiscard]] Status setPin(const QByteArray &roomId, quint64 version, const QByteArray &hash);
+    [[nodiscard]] Result<std::optional<std::pair<quint64, QByteArray>>> pin(const QByteArray &roomId);
+
+    // Room keys, sealed by the caller's Vault.
+    [[nodiscard]] Status putRoomKey(const QByteArray &roomId, quint32 generation, const QByteArray &sealed);
+    [[nodiscard]] Result<std::vector<std::pair<quint32, QByteArray>>> roomKeys(const QByteArray &roomId);
+
+    // Security notices: append-only, never merged.
+    [[nodiscard]] Result<qint64> addNotice(const Notice &n);
+    [[nodiscard]] Result<std::vector<Notice>> notices(const QByteArray &dbId = {});
+
+    // Outbox.
+    [[nodiscard]] Result<qint64> enqueue(const OutboxItem &item);
+    [[nodiscard]] Result<std::vector<OutboxItem>> outbox(bool pendingOnly);
+    [[nodiscard]] Status setOutboxState(qint64 id, OutboxState state, const QString &error = {});
+
+    // Raw access for the engine's own tables (messages, contacts).
+    [[nodiscard]] Result<std::vector<std::vector<QVariant>>> select(const QString &sql,
+                                                                    const QVariantList &args = {});
+    [[nodiscard]] Status exec(const QString &sql, const QVariantList &args = {});
+
+private:
+    Status migrate();
+
+    QString m_connection;
+};
+
+} // namespace tavern::storage
