@@ -30,6 +30,7 @@ const QStringList Migrations[] = {
                        "pending_box_pk BLOB, updated_ms INTEGER NOT NULL)"),
         QStringLiteral("CREATE TABLE messages (db_id BLOB NOT NULL, keg_id BLOB NOT NULL, "
                        "author TEXT NOT NULL, counter INTEGER NOT NULL, hash BLOB NOT NULL, "
+                       "prev_hash BLOB NOT NULL, "
                        "kind INTEGER NOT NULL, target BLOB, body BLOB NOT NULL, "
                        "sent_ms INTEGER NOT NULL, server_order INTEGER NOT NULL, "
                        "PRIMARY KEY (db_id, keg_id))"),

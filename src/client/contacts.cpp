@@ -1,0 +1,121 @@
+// Session: contacts and trust on first use. A user's keys are pinned the first time this
+// device sees them (from the server's lookup or a verified room version) and before they
+// are used; a different key later is a "key changed" state that blocks sending and sealing
+// to that user until the user accepts it.
+#include "session.h"
+
+#include "crypto/contexts.h"
+#include "protocol/ops.h"
+
+#include <QEventLoop>
+
+namespace tavern::client {
+
+namespace {
+Status upsertPin(storage::Cache &cache, const QString &name, const QByteArray &sign, const QByteArray &box)
+{
+    return cache.exec(QStringLiteral("INSERT INTO contacts (username, sign_pk, box_pk, trust, updated_ms) "
+                                     "VALUES (?, ?, ?, ?, ?)"),
+                      {name, sign, box, int(Trust::TrustedOnFirstUse), QDateTime::currentMSecsSinceEpoch()});
+}
+} // namespace
+
+std::optional<crypto::PublicIdentity> Session::pinnedContact(const QString &username)
+{
+    auto rows = m_cache.select(QStringLiteral("SELECT sign_pk, box_pk FROM contacts WHERE username = ?"), {username});
+    if (!rows || rows->empty())
+        return std::nullopt;
+    return crypto::PublicIdentity{username, rows->front()[0].toByteArray(), rows->front()[1].toByteArray()};
+}
+
+// Compares keys with the pin: pins on first sight, flags a change otherwise.
+static Status checkAgainstPin(Session &s, storage::Cache &cache, const QString &name, const QByteArray &sign,
+                              const QByteArray &box, bool *changed)
+{
+    *changed = false;
+    auto pinned = s.pinnedContact(name);
+    if (!pinned)
+        return upsertPin(cache, name, sign, box);
+    if (pinned->signPublicKey == sign && pinned->boxPublicKey == box)
+        return Ok{};
+    *changed = true;
+    return cache.exec(QStringLiteral("UPDATE contacts SET pending_sign_pk = ?, pending_box_pk = ?, trust = ?, "
+                                     "updated_ms = ? WHERE username = ?"),
+                      {sign, box, int(Trust::KeyChanged), QDateTime::currentMSecsSinceEpoch(), name});
+}
+
+Result<crypto::PublicIdentity> Session::lookupContact(const QString &username)
+{
+    QCborMap body;
+    body.insert(QStringLiteral("username"), username);
+    std::optional<Result<QCborMap>> out;
+    QEventLoop loop;
+    m_conn->request(protocol::op::UserLookup, body, [&](Result<QCborMap> r) {
+        out.emplace(std::move(r));
+        loop.quit();
+    });
+    if (!out)
+        loop.exec();
+    if (!*out)
+        return Error{int(SessionError::Server), QStringLiteral("Could not look up %1: %2").arg(username, out->error().message)};
+    const QCborMap &m = out->value();
+    crypto::PublicIdentity id{m.value(QStringLiteral("username")).toString(),
+                              m.value(QStringLiteral("signKey")).toByteArray(),
+                              m.value(QStringLiteral("boxKey")).toByteArray()};
+    // The server relays the user's own signup signature: keys it made up would not carry it.
+    if (!crypto::verify(id.signPublicKey, crypto::ctx::SignupSig,
+                        protocol::signupMessage(id.username, id.signPublicKey, id.boxPublicKey),
+                        m.value(QStringLiteral("sig")).toByteArray()))
+        return Error{int(SessionError::Refused),
+                     QStringLiteral("The server's keys for %1 are not self-signed; Tavern refused them.").arg(username)};
+    bool changed = false;
+    if (auto r = checkAgainstPin(*this, m_cache, id.username, id.signPublicKey, id.boxPublicKey, &changed); !r)
+        return r.error();
+    if (changed)
+        addNotice({}, QStringLiteral("key-changed"),
+                  QStringLiteral("%1's safety number changed. Sending to %1 is blocked until you review it.").arg(id.username),
+                  QStringLiteral("new signing key %1").arg(hex(id.signPublicKey)));
+    return id;
+}
+
+Status Session::pinMember(const QByteArray &roomId, const keg::Member &m)
+{
+    const QString name = QString::fromUtf8(m.username);
+    if (name == m_identity->username)
+        return Ok{};
+    bool changed = false;
+    if (auto r = checkAgainstPin(*this, m_cache, name, QByteArray(m.signPublicKey.constData(), m.signPublicKey.size()),
+                                  QByteArray(m.boxPublicKey.constData(), m.boxPublicKey.size()), &changed); !r)
+        return r;
+    if (changed)
+        addNotice(roomId, QStringLiteral("key-changed"),
+                  QStringLiteral("%1 is in this room with keys other than the ones you pinned. Sending is "
+                                 "blocked until you review %1's safety number.").arg(name),
+                  QStringLiteral("room key %1").arg(hex(m.signPublicKey)));
+    return Ok{};
+}
+
+Trust Session::trust(const QString &username)
+{
+    auto rows = m_cache.select(QStringLiteral("SELECT trust FROM contacts WHERE username = ?"), {username});
+    if (!rows || rows->empty())
+        return Trust::Unverified;
+    return Trust(rows->front()[0].toInt());
+}
+
+Status Session::markVerified(const QString &username)
+{
+    if (trust(username) == Trust::KeyChanged)
+        return Error{int(SessionError::KeyChanged), QStringLiteral("Accept or reject %1's new key first.").arg(username)};
+    return m_cache.exec(QStringLiteral("UPDATE contacts SET trust = ? WHERE username = ?"), {int(Trust::Verified), username});
+}
+
+Status Session::acceptKeyChange(const QString &username)
+{
+    return m_cache.exec(QStringLiteral("UPDATE contacts SET sign_pk = pending_sign_pk, box_pk = pending_box_pk, "
+                                       "pending_sign_pk = NULL, pending_box_pk = NULL, trust = ? "
+                                       "WHERE username = ? AND pending_sign_pk IS NOT NULL"),
+                        {int(Trust::TrustedOnFirstUse), username});
+}
+
+} // namespace tavern::client

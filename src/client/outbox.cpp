@@ -1,0 +1,119 @@
+// Session: the outbox. Every outgoing change is stored first and sent in order; a message is
+// retried with the same keg bytes until acknowledged, a room change is rebuilt on the newest
+// head when another member's change won the race.
+#include "session.h"
+
+#include "protocol/ops.h"
+
+#include <QCborValue>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTimer>
+
+namespace tavern::client {
+
+namespace {
+constexpr int MaxConflicts = 5;
+
+bool transient(int code)
+{
+    using protocol::ErrorCode;
+    return code >= int(LinkError::Disconnected) || code == int(ErrorCode::Internal)
+           || code == int(ErrorCode::RateLimited) || code == int(ErrorCode::ShuttingDown);
+}
+} // namespace
+
+Status Session::enqueue(const QByteArray &dbId, const QByteArray &kegId, const QString &op,
+                        const QCborMap &payload)
+{
+    storage::OutboxItem item;
+    item.dbId = dbId;
+    item.kegId = kegId;
+    item.op = op;
+    item.payload = payload.toCborValue().toCbor();
+    auto id = m_cache.enqueue(item);
+    if (!id)
+        return id.error();
+    Q_EMIT outboxChanged();
+    QTimer::singleShot(0, this, &Session::pumpOutbox);
+    return Ok{};
+}
+
+void Session::pumpOutbox()
+{
+    if (m_pumping || m_conn->state() != Connection::State::Ready || !m_synced)
+        return;
+    auto pending = m_cache.outbox(true);
+    if (!pending || pending->empty())
+        return;
+    m_pumping = true;
+    sendItem(pending->front(), [this](bool stop) {
+        m_pumping = false;
+        Q_EMIT outboxChanged();
+        if (!stop)
+            pumpOutbox();
+    });
+}
+
+void Session::sendItem(const storage::OutboxItem &item, std::function<void(bool stop)> done)
+{
+    QCborMap payload = QCborValue::fromCbor(item.payload).toMap();
+    const bool edit = item.op == protocol::op::BootKegPut;
+    if (edit) {
+        auto built = buildBootKegEdit(payload);
+        if (!built) {
+            (void)m_cache.setOutboxState(item.id, storage::OutboxState::Failed, built.error().message);
+            return done(false);
+        }
+        payload = *built;
+    }
+    m_conn->request(item.op, payload, [this, item, payload, edit, done](Result<QCborMap> r) {
+        if (r) {
+            if (edit) {
+                auto v = keg::SignedBootKeg::decode(payload.value(QStringLiteral("version")).toByteArray());
+                RoomState *room = roomFor(item.dbId);
+                if (v && room && v->version().version == room->head().version().version + 1)
+                    (void)applyVersion(*room, *v);
+                Q_EMIT roomChanged(item.dbId);
+            }
+            (void)m_cache.setOutboxState(item.id, storage::OutboxState::Sent);
+            if (edit || item.op == protocol::op::RoomCreate)
+                syncKegs(item.dbId, [] {});
+            return done(false);
+        }
+        if (transient(r.code())) {
+            // Kept queued; sent again (same bytes) after the next reconnect or a short wait.
+            if (r.code() < int(LinkError::Disconnected))
+                QTimer::singleShot(1000, this, &Session::pumpOutbox);
+            return done(true);
+        }
+        if (edit && r.code() == int(protocol::ErrorCode::Conflict) && item.attempts < MaxConflicts) {
+            // Another member's change landed first: catch up, then rebuild on the new head.
+            (void)m_cache.exec(QStringLiteral("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?"), {item.id});
+            return syncChain(item.dbId, [done] { done(false); });
+        }
+        (void)m_cache.setOutboxState(item.id, storage::OutboxState::Failed, r.error().message);
+        addNotice(item.dbId, QStringLiteral("send-failed"),
+                  QStringLiteral("The server refused a change: %1").arg(r.error().message), item.op);
+        done(false);
+    });
+}
+
+bool Session::flushOutbox(int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < timeoutMs) {
+        auto pending = m_cache.outbox(true);
+        if (pending && pending->empty() && !m_pumping)
+            return true;
+        pumpOutbox();
+        QEventLoop loop;
+        connect(this, &Session::outboxChanged, &loop, &QEventLoop::quit);
+        QTimer::singleShot(200, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    return false;
+}
+
+} // namespace tavern::client

@@ -1,0 +1,251 @@
+// Session: room life cycle. Every change is an intent in the outbox; the boot-keg version is
+// built from it on the newest head when it is sent (so a lost race re-applies cleanly).
+#include "session.h"
+
+#include "protocol/ops.h"
+
+#include <QCborArray>
+
+namespace tavern::client {
+
+namespace {
+constexpr int KindRoom = 2;
+
+QCborMap intent(const QString &action, const QByteArray &roomId)
+{
+    QCborMap m;
+    m.insert(QStringLiteral("action"), action);
+    m.insert(QStringLiteral("dbId"), roomId);
+    return m;
+}
+} // namespace
+
+Status Session::loadRooms()
+{
+    auto ids = m_cache.dbIds(KindRoom);
+    if (!ids)
+        return ids.error();
+    for (const QByteArray &roomId : *ids) {
+        auto versions = m_cache.bootKegs(roomId);
+        if (!versions || versions->empty())
+            continue;
+        auto room = std::make_unique<RoomState>();
+        bool ok = true;
+        for (const QByteArray &bytes : *versions) {
+            auto v = keg::SignedBootKeg::decode(bytes);
+            // The cache holds only verified versions; re-verifying catches a damaged disk.
+            ok = v && (room->started() ? room->append(*v) : room->start(*v)).ok();
+            if (!ok) {
+                addNotice(roomId, QStringLiteral("damaged-cache"),
+                          QStringLiteral("The local copy of this room is damaged; Tavern will fetch it again."),
+                          QString());
+                break;
+            }
+        }
+        if (!ok)
+            continue;
+        if (auto keys = m_cache.roomKeys(roomId)) {
+            for (const auto &[gen, sealed] : *keys) {
+                if (auto k = m_vault.openSecret(QStringLiteral("room-key:%1:%2").arg(hex(roomId)).arg(gen).toUtf8(), sealed))
+                    room->keys().insert(gen, std::move(k).value());
+            }
+        }
+        if (auto rows = m_cache.select(QStringLiteral("SELECT author, counter, prev_hash, hash FROM messages "
+                                                      "WHERE db_id = ? ORDER BY counter"), {roomId})) {
+            for (const auto &r : *rows)
+                (void)room->authors().add(r[0].toString(), r[1].toULongLong(), r[2].toByteArray(), r[3].toByteArray());
+        }
+        m_rooms[roomId] = std::move(room);
+    }
+    return Ok{};
+}
+
+QList<RoomSummary> Session::rooms() const
+{
+    QList<RoomSummary> out;
+    const QByteArray me = m_identity->username.toUtf8();
+    for (const auto &[id, room] : m_rooms) {
+        if (!room->started())
+            continue;
+        const auto &v = room->head().version();
+        const keg::Member *m = v.member(me);
+        if (!m)
+            continue; // departed: kept in the cache, not listed
+        out.append({id, QString::fromUtf8(v.name), QString::fromUtf8(v.topic),
+                    m->state == keg::InviteState::Invited, v.version, int(v.members.size())});
+    }
+    return out;
+}
+
+Result<QByteArray> Session::createRoom(const QString &name, const QString &topic, keg::HistoryPolicy policy)
+{
+    keg::BuiltVersion g = keg::createRoom(*m_identity, {name, topic, policy});
+    const QByteArray roomId = g.version.roomId();
+    auto room = std::make_unique<RoomState>();
+    RoomState &r = *room;
+    m_rooms[roomId] = std::move(room);
+    QCborMap put;
+    put.insert(QStringLiteral("genesis"), g.version.encode());
+    auto ok = m_cache.transaction([&]() -> Status {
+        if (auto s = m_cache.upsertDb(roomId, KindRoom, name); !s)
+            return s;
+        return enqueue(roomId, {}, protocol::op::RoomCreate, put);
+    });
+    if (!ok)
+        return ok.error();
+    if (auto s = applyVersion(r, g.version); !s)
+        return s.error();
+    pumpOutbox();
+    return roomId;
+}
+
+Status Session::invite(const QByteArray &roomId, const QString &username, keg::Role role,
+                       keg::HistoryPolicy history)
+{
+    if (!roomFor(roomId))
+        return Error{int(SessionError::NotInRoom), QStringLiteral("You are not in this room.")};
+    auto contact = lookupContact(username);
+    if (!contact)
+        return contact.error();
+    if (trust(contact->username) == Trust::KeyChanged)
+        return Error{int(SessionError::KeyChanged),
+                     QStringLiteral("%1's safety number changed since you first saw them. Review and "
+                                    "accept the new key before inviting them.").arg(contact->username)};
+    QCborMap i = intent(QStringLiteral("invite"), roomId);
+    i.insert(QStringLiteral("username"), contact->username);
+    i.insert(QStringLiteral("signKey"), contact->signPublicKey);
+    i.insert(QStringLiteral("boxKey"), contact->boxPublicKey);
+    i.insert(QStringLiteral("role"), int(role));
+    i.insert(QStringLiteral("history"), int(history));
+    return enqueue(roomId, {}, protocol::op::BootKegPut, i);
+}
+
+Status Session::accept(const QByteArray &roomId)
+{
+    return enqueue(roomId, {}, protocol::op::BootKegPut, intent(QStringLiteral("accept"), roomId));
+}
+
+Status Session::remove(const QByteArray &roomId, const QString &username)
+{
+    QCborMap i = intent(QStringLiteral("remove"), roomId);
+    i.insert(QStringLiteral("username"), username);
+    return enqueue(roomId, {}, protocol::op::BootKegPut, i);
+}
+
+Status Session::setRole(const QByteArray &roomId, const QString &username, keg::Role role)
+{
+    QCborMap i = intent(QStringLiteral("role"), roomId);
+    i.insert(QStringLiteral("username"), username);
+    i.insert(QStringLiteral("role"), int(role));
+    return enqueue(roomId, {}, protocol::op::BootKegPut, i);
+}
+
+Status Session::setSettings(const QByteArray &roomId, const keg::RoomSettings &s)
+{
+    QCborMap i = intent(QStringLiteral("settings"), roomId);
+    i.insert(QStringLiteral("name"), s.name);
+    i.insert(QStringLiteral("topic"), s.topic);
+    i.insert(QStringLiteral("policy"), int(s.policy));
+    return enqueue(roomId, {}, protocol::op::BootKegPut, i);
+}
+
+Status Session::decline(const QByteArray &roomId) { return depart(roomId, keg::DepartureKind::Declined); }
+Status Session::leave(const QByteArray &roomId) { return depart(roomId, keg::DepartureKind::Left); }
+
+Status Session::depart(const QByteArray &roomId, keg::DepartureKind kind)
+{
+    RoomState *room = roomFor(roomId);
+    if (!room || !room->started())
+        return Error{int(SessionError::NotInRoom), QStringLiteral("You are not in this room.")};
+    const auto req = keg::signDepartureRequest(roomId, m_identity->username, kind,
+                                               room->head().version().version, m_identity->signing);
+    QCborMap body;
+    body.insert(QStringLiteral("dbId"), roomId);
+    body.insert(QStringLiteral("request"), keg::encodeDepartureRequest(req));
+    return enqueue(roomId, {}, kind == keg::DepartureKind::Declined ? protocol::op::InvitationDecline
+                                                                     : protocol::op::RoomLeave,
+                   body);
+}
+
+// Someone asked to leave or declined: a member allowed to complete it writes the removal
+// (with a new key) carrying their signed request. Admins and the inviter do it; a race
+// between several is settled by the server's head check.
+void Session::pumpDepartures(const QByteArray &roomId)
+{
+    RoomState *room = roomFor(roomId);
+    if (!room || !room->started())
+        return;
+    const keg::Member *me = room->head().version().member(m_identity->username.toUtf8());
+    if (!me || me->state != keg::InviteState::Joined || !keg::roleAllows(me->role, keg::Privilege::ProcessDeparture))
+        return;
+    QCborMap body;
+    body.insert(QStringLiteral("dbId"), roomId);
+    m_conn->request(protocol::op::RoomRequests, body, [this, roomId](Result<QCborMap> r) {
+        if (!r)
+            return;
+        RoomState *current = roomFor(roomId);
+        for (const QCborValue &v : r->value(QStringLiteral("requests")).toArray()) {
+            const QByteArray request = v.toMap().value(QStringLiteral("request")).toByteArray();
+            auto req = keg::decodeDepartureRequest(request);
+            if (!req || !current)
+                continue;
+            const keg::Member *who = current->head().version().member(req->username);
+            const bool mine = who && (who->invitedBy == m_identity->username.toUtf8()
+                                      || current->head().version().member(m_identity->username.toUtf8())->role
+                                             == keg::Role::Admin);
+            if (!mine)
+                continue;
+            QCborMap i = intent(QStringLiteral("depart"), roomId);
+            i.insert(QStringLiteral("request"), request);
+            (void)enqueue(roomId, {}, protocol::op::BootKegPut, i);
+        }
+        pumpOutbox();
+    });
+}
+
+Result<QCborMap> Session::buildBootKegEdit(const QCborMap &i)
+{
+    const QByteArray roomId = i.value(QStringLiteral("dbId")).toByteArray();
+    RoomState *room = roomFor(roomId);
+    if (!room || !room->started())
+        return Error{int(SessionError::NotInRoom), QStringLiteral("This device has not synced the room.")};
+    keg::BootKegBuilder b(room->head(), *m_identity, room->keys());
+    const QString action = i.value(QStringLiteral("action")).toString();
+    const QString user = i.value(QStringLiteral("username")).toString();
+    Status step = Ok{};
+    if (action == QLatin1String("invite")) {
+        step = b.invite({user, i.value(QStringLiteral("signKey")).toByteArray(), i.value(QStringLiteral("boxKey")).toByteArray()},
+                        keg::Role(i.value(QStringLiteral("role")).toInteger()),
+                        keg::HistoryPolicy(i.value(QStringLiteral("history")).toInteger()));
+    } else if (action == QLatin1String("accept")) {
+        step = b.acceptInvitation();
+    } else if (action == QLatin1String("remove")) {
+        const quint64 last = room->authors().highest(user);
+        step = b.remove(user, last, room->authors().hashOf(user, last));
+    } else if (action == QLatin1String("role")) {
+        step = b.setRole(user, keg::Role(i.value(QStringLiteral("role")).toInteger()));
+    } else if (action == QLatin1String("settings")) {
+        b.setSettings({i.value(QStringLiteral("name")).toString(), i.value(QStringLiteral("topic")).toString(),
+                       keg::HistoryPolicy(i.value(QStringLiteral("policy")).toInteger())});
+    } else if (action == QLatin1String("depart")) {
+        auto req = keg::decodeDepartureRequest(i.value(QStringLiteral("request")).toByteArray());
+        if (!req)
+            return req.error();
+        const QString who = QString::fromUtf8(req->username);
+        const quint64 last = room->authors().highest(who);
+        step = b.completeDeparture(*req, last, room->authors().hashOf(who, last));
+    } else {
+        return Error{int(SessionError::Refused), QStringLiteral("unknown room change '%1'").arg(action)};
+    }
+    if (!step)
+        return step.error();
+    auto built = b.build();
+    if (!built)
+        return built.error();
+    QCborMap put;
+    put.insert(QStringLiteral("dbId"), roomId);
+    put.insert(QStringLiteral("version"), built->version.encode());
+    return put;
+}
+
+} // namespace tavern::client

@@ -1,0 +1,54 @@
+// RoomState: what this device knows of one room: the verified boot-keg chain, the keys it
+// holds, every identity that was ever a member (to verify old messages), and the authors'
+// message chains. Built only from verified versions.
+#pragma once
+
+#include "authorchains.h"
+#include "keg/bootkegbuilder.h"
+
+#include <QHash>
+
+namespace tavern::client {
+
+struct PastMember
+{
+    QByteArray signPublicKey;
+    QByteArray boxPublicKey;
+};
+
+class RoomState
+{
+public:
+    [[nodiscard]] Result<Ok> start(const keg::SignedBootKeg &genesis);
+    // Verifies next against the head (chain rules) before taking it.
+    [[nodiscard]] Result<Ok> append(const keg::SignedBootKeg &next);
+    // Learns whatever keys this version gives `me`; returns generations newly learned.
+    QList<quint32> learnKeys(const keg::SignedBootKeg &v, const crypto::Identity &me);
+
+    [[nodiscard]] bool started() const { return !m_chain.roomId().isEmpty(); }
+    [[nodiscard]] const keg::SignedBootKeg &head() const { return m_chain.head(); }
+    [[nodiscard]] const QByteArray &roomId() const { return m_chain.roomId(); }
+    [[nodiscard]] const keg::RoomKeys &keys() const { return m_keys; }
+    keg::RoomKeys &keys() { return m_keys; }
+    AuthorChains &authors() { return m_authors; }
+    // Signing key of anyone who was ever a member (departed members' old messages verify).
+    [[nodiscard]] const PastMember *pastMember(const QString &username) const;
+    // Version hash at a number this device verified (for messages naming their head).
+    [[nodiscard]] QByteArray hashAt(quint64 version) const { return m_hashes.value(version); }
+    // The member as listed in a given version (role and state at the time of a message).
+    [[nodiscard]] std::optional<keg::Member> memberAt(quint64 version, const QString &username) const;
+
+private:
+    void remember(const keg::SignedBootKeg &v);
+
+    keg::ChainVerifier m_chain;
+    keg::RoomKeys m_keys;
+    AuthorChains m_authors;
+    QHash<QString, PastMember> m_past;
+    QHash<quint64, QByteArray> m_hashes;
+    // (version, username) -> role/state, for versions whose membership differs; kept small
+    // by storing each version's member list only as (name, role, state).
+    QHash<quint64, QHash<QString, QPair<keg::Role, keg::InviteState>>> m_membership;
+};
+
+} // namespace tavern::client

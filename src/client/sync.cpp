@@ -1,0 +1,244 @@
+// Session: syncing. After every (re)connect: the DB list, each room's boot-keg chain from the
+// version this device holds (so a server that rolls back or forks is caught), then each
+// KegDB's kegs from its cursor, each page applied with its cursor in one transaction.
+#include "session.h"
+
+#include "keg/message.h"
+#include "protocol/ops.h"
+
+#include <QCborArray>
+
+namespace tavern::client {
+
+namespace {
+constexpr int KindPersonal = 0, KindDm = 1, KindRoom = 2;
+constexpr int PageSize = 500;
+
+int kindOf(const QString &name)
+{
+    return name == QLatin1String("room") ? KindRoom : name == QLatin1String("dm") ? KindDm : KindPersonal;
+}
+
+QString chainNoticeKind(int code)
+{
+    switch (keg::ChainError(code)) {
+    case keg::ChainError::Rollback: return QStringLiteral("rollback");
+    case keg::ChainError::Fork: return QStringLiteral("fork");
+    case keg::ChainError::BadSignature:
+    case keg::ChainError::UnsignedVersion:
+    case keg::ChainError::UnknownSignatureAlgorithm: return QStringLiteral("bad-signature");
+    case keg::ChainError::NotPermitted:
+    case keg::ChainError::SignerNotMember: return QStringLiteral("unauthorised-change");
+    default: return QStringLiteral("invalid-room-change");
+    }
+}
+} // namespace
+
+void Session::onReady()
+{
+    if (m_syncing) {
+        m_resyncWanted = true;
+        return;
+    }
+    m_syncing = true;
+    syncAll([this] {
+        m_syncing = false;
+        m_synced = true;
+        Q_EMIT synced();
+        pumpOutbox();
+        if (std::exchange(m_resyncWanted, false))
+            onReady();
+    });
+}
+
+void Session::syncAll(std::function<void()> done)
+{
+    m_conn->request(protocol::op::DbList, {}, [this, done](Result<QCborMap> r) {
+        if (!r)
+            return done();
+        auto steps = std::make_shared<QList<std::function<void(std::function<void()>)>>>();
+        for (const QCborValue &v : r->value(QStringLiteral("dbs")).toArray()) {
+            const QCborMap db = v.toMap();
+            const QByteArray dbId = db.value(QStringLiteral("dbId")).toByteArray();
+            const int kind = kindOf(db.value(QStringLiteral("kind")).toString());
+            (void)m_cache.upsertDb(dbId, kind, db.value(QStringLiteral("peer")).toString());
+            if (kind == KindRoom)
+                steps->append([this, dbId](auto next) { syncChain(dbId, next); });
+            steps->append([this, dbId](auto next) { syncKegs(dbId, next); });
+        }
+        m_conn->request(protocol::op::InvitationList, {}, [this, steps, done](Result<QCborMap> inv) {
+            if (inv) {
+                for (const QCborValue &v : inv->value(QStringLiteral("invitations")).toArray()) {
+                    const QByteArray dbId = v.toMap().value(QStringLiteral("dbId")).toByteArray();
+                    (void)m_cache.upsertDb(dbId, KindRoom, QString());
+                    steps->append([this, dbId](auto next) { syncChain(dbId, next); });
+                }
+            }
+            auto run = std::make_shared<std::function<void()>>();
+            *run = [steps, run, done] {
+                if (steps->isEmpty()) {
+                    done();
+                    *run = nullptr; // break the self-reference
+                    return;
+                }
+                auto step = steps->takeFirst();
+                step([run] { if (*run) (*run)(); });
+            };
+            (*run)();
+        });
+    });
+}
+
+void Session::syncChain(const QByteArray &roomId, std::function<void()> done)
+{
+    RoomState *room = roomFor(roomId);
+    // Ask from our own head (not after it): the first version back must be the one we hold,
+    // or the server is showing a different (forked) or older (rolled back) room.
+    const quint64 from = room && room->started() ? room->head().version().version : 0;
+    QCborMap body;
+    body.insert(QStringLiteral("dbId"), roomId);
+    body.insert(QStringLiteral("from"), qint64(from));
+    body.insert(QStringLiteral("limit"), PageSize);
+    m_conn->request(protocol::op::BootKegGet, body, [this, roomId, from, done](Result<QCborMap> r) {
+        if (!r)
+            return done();
+        const QCborArray versions = r->value(QStringLiteral("versions")).toArray();
+        RoomState *state = roomFor(roomId);
+        if (state && state->started()) {
+            const QByteArray ours = state->head().hash();
+            auto first = versions.isEmpty() ? Result<keg::SignedBootKeg>(Error{1, {}})
+                                            : keg::SignedBootKeg::decode(versions.first().toByteArray());
+            if (!first || first->version().version != from || first->hash() != ours) {
+                const bool missing = !first || first->version().version != from;
+                addNotice(roomId, missing ? QStringLiteral("rollback") : QStringLiteral("fork"),
+                          missing ? QStringLiteral("The server no longer shows version %1 of this room, which "
+                                                   "you already saw. Tavern kept the room as it was.")
+                                        .arg(from)
+                                  : QStringLiteral("The server shows a different version %1 of this room than "
+                                                   "the one you pinned. Tavern kept your version.")
+                                        .arg(from),
+                          QStringLiteral("pinned version %1 hash %2").arg(from).arg(hex(ours)));
+                return done();
+            }
+        }
+        bool failed = false;
+        for (qsizetype i = (state && state->started()) ? 1 : 0; i < versions.size() && !failed; ++i) {
+            auto v = keg::SignedBootKeg::decode(versions.at(i).toByteArray());
+            if (!v) {
+                addNotice(roomId, QStringLiteral("invalid-room-change"),
+                          QStringLiteral("The server sent a damaged room version. Tavern refused it."),
+                          v.error().message);
+                failed = true;
+                break;
+            }
+            if (!state) {
+                m_rooms[roomId] = std::make_unique<RoomState>();
+                state = roomFor(roomId);
+            }
+            failed = !applyVersion(*state, *v).ok();
+        }
+        if (!failed && r->value(QStringLiteral("more")).toBool())
+            return syncChain(roomId, done);
+        Q_EMIT roomChanged(roomId);
+        done();
+    });
+}
+
+Status Session::applyVersion(RoomState &room, const keg::SignedBootKeg &v)
+{
+    const bool genesis = !room.started();
+    auto ok = genesis ? room.start(v) : room.append(v);
+    const QByteArray roomId = genesis ? v.roomId() : room.roomId();
+    if (!ok) {
+        addNotice(roomId, chainNoticeKind(ok.code()),
+                  QStringLiteral("A change to this room was refused: %1. Tavern kept the room as it was.")
+                      .arg(ok.error().message),
+                  QStringLiteral("version %1 hash %2 signer %3")
+                      .arg(v.version().version)
+                      .arg(hex(v.hash()), QString::fromUtf8(v.version().signer)));
+        return ok.error();
+    }
+    return m_cache.transaction([&]() -> Status {
+        if (auto r = m_cache.putBootKeg(roomId, v.version().version, v.encode()); !r)
+            return r;
+        if (auto r = m_cache.setPin(roomId, v.version().version, v.hash()); !r)
+            return r;
+        if (auto r = m_cache.upsertDb(roomId, KindRoom, QString::fromUtf8(v.version().name)); !r)
+            return r;
+        for (quint32 g : room.learnKeys(v, *m_identity)) {
+            const QByteArray sealed = m_vault.seal(QStringLiteral("room-key:%1:%2").arg(hex(roomId)).arg(g).toUtf8(),
+                                                   room.keys().get(g)->view());
+            if (auto r = m_cache.putRoomKey(roomId, g, sealed); !r)
+                return r;
+        }
+        for (const keg::Member &m : v.version().members) {
+            if (auto r = pinMember(roomId, m); !r)
+                return r;
+        }
+        return Ok{};
+    });
+}
+
+void Session::syncKegs(const QByteArray &dbId, std::function<void()> done)
+{
+    auto since = m_cache.cursor(dbId);
+    if (!since)
+        return done();
+    QCborMap body;
+    body.insert(QStringLiteral("dbId"), dbId);
+    body.insert(QStringLiteral("since"), qint64(*since));
+    body.insert(QStringLiteral("limit"), PageSize);
+    m_conn->request(protocol::op::KegList, body, [this, dbId, done](Result<QCborMap> r) {
+        if (!r)
+            return done();
+        const quint64 next = quint64(r->value(QStringLiteral("next")).toInteger());
+        const QCborArray kegs = r->value(QStringLiteral("kegs")).toArray();
+        // The page and its cursor commit together: a crash never applies twice or skips.
+        auto applied = m_cache.transaction([&]() -> Status {
+            for (const QCborValue &k : kegs) {
+                if (auto s = applyKeg(dbId, k.toMap()); !s)
+                    return s;
+            }
+            return m_cache.setCursor(dbId, next);
+        });
+        if (!kegs.isEmpty())
+            Q_EMIT messagesChanged(dbId);
+        if (applied && r->value(QStringLiteral("more")).toBool())
+            return syncKegs(dbId, done);
+        done();
+    });
+}
+
+void Session::onPush(const protocol::Frame &push)
+{
+    const QByteArray dbId = push.body.value(QStringLiteral("dbId")).toByteArray();
+    if (push.op == protocol::push::Keg) {
+        syncKegs(dbId, [] {});
+    } else if (push.op == protocol::push::BootKeg || push.op == protocol::push::Invitation) {
+        (void)m_cache.upsertDb(dbId, KindRoom, QString());
+        syncChain(dbId, [this, dbId] { syncKegs(dbId, [] {}); });
+    } else if (push.op == protocol::push::AccessRevoked) {
+        Q_EMIT roomChanged(dbId);
+    } else if (push.op == protocol::push::MemberLeft || push.op == protocol::push::InvitationDeclined) {
+        pumpDepartures(dbId);
+    }
+}
+
+void Session::addNotice(const QByteArray &dbId, const QString &kind, const QString &summary,
+                        const QString &evidence)
+{
+    storage::Notice n{0, dbId, kind, summary, evidence, QDateTime::currentMSecsSinceEpoch()};
+    auto id = m_cache.addNotice(n);
+    if (id) {
+        n.id = *id;
+        Q_EMIT noticeAdded(n);
+    }
+}
+
+std::vector<storage::Notice> Session::notices(const QByteArray &roomId)
+{
+    auto r = m_cache.notices(roomId);
+    return r ? std::move(r).value() : std::vector<storage::Notice>{};
+}
+
+} // namespace tavern::client
