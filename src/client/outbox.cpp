@@ -3,6 +3,7 @@
 // head when another member's change won the race.
 #include "session.h"
 
+#include "protocol/boundedcbor.h"
 #include "protocol/ops.h"
 
 #include <QCborValue>
@@ -57,7 +58,14 @@ void Session::pumpOutbox()
 
 void Session::sendItem(const storage::OutboxItem &item, std::function<void(bool stop)> done)
 {
-    QCborMap payload = QCborValue::fromCbor(item.payload).toMap();
+    // Bounded decode even of our own cache: a damaged file must not crash the client.
+    auto decoded = protocol::decodeBoundedCbor(item.payload, protocol::CborLimits{});
+    if (!decoded || !decoded->isMap()) {
+        (void)m_cache.setOutboxState(item.id, storage::OutboxState::Failed,
+                                     QStringLiteral("the queued change is damaged in the local cache"));
+        return done(false);
+    }
+    QCborMap payload = decoded->toMap();
     const bool edit = item.op == protocol::op::BootKegPut;
     if (edit) {
         auto built = buildBootKegEdit(payload);

@@ -53,7 +53,7 @@ void decodeBody(Reader &r, BootKegVersion &v)
     v.topic = view(r.text(MaxRoomTopic));
     v.policy = HistoryPolicy(r.enumValue(quint8(HistoryPolicy::Count)));
 
-    const quint32 nMembers = r.count(MaxMembers, 81);
+    const quint32 nMembers = r.count(MaxMembers, 89);
     v.members.resize(nMembers);
     for (Member &m : v.members) {
         m.username = view(r.username());
@@ -63,6 +63,7 @@ void decodeBody(Reader &r, BootKegVersion &v)
         m.state = InviteState(r.enumValue(quint8(InviteState::Count)));
         m.history = HistoryPolicy(r.enumValue(quint8(HistoryPolicy::Count)));
         m.invitedBy = view(r.username());
+        m.sinceVersion = r.u64();
     }
     const quint32 nGens = r.count(MaxGenerations, 44);
     v.generations.resize(nGens);
@@ -179,6 +180,7 @@ QByteArray encodeBody(const BootKegVersion &v)
         w.u8(quint8(m.state));
         w.u8(quint8(m.history));
         w.bytes(m.invitedBy);
+        w.u64(m.sinceVersion);
     }
     w.u32(quint32(v.generations.size()));
     for (const Generation &g : v.generations) {
@@ -265,7 +267,10 @@ QByteArray SignedBootKeg::encode() const
 
 QByteArray SignedBootKeg::roomId() const
 {
-    return m_version.version == 0 ? roomIdFromGenesisHash(m_hash) : m_version.roomId;
+    // An owned copy: the decoded field is a view into this version's body, which a caller
+    // keeping the id could outlive.
+    return m_version.version == 0 ? roomIdFromGenesisHash(m_hash)
+                                  : QByteArray(m_version.roomId.constData(), m_version.roomId.size());
 }
 
 QByteArray roomIdFromGenesisHash(QByteArrayView genesisHash)

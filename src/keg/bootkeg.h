@@ -43,6 +43,9 @@ struct Member
     InviteState state = InviteState::Invited;
     HistoryPolicy history = HistoryPolicy::Shared; // what this member was invited to see
     QByteArray invitedBy; // username; the creator names itself
+    // The version that invited them (0 for the creator). A signed leave or decline counts
+    // only if made at or after it, so an old request can't end a later membership.
+    quint64 sinceVersion = 0;
 };
 
 // The current generation's key sealed to one member: crypto_box_seal of

@@ -98,7 +98,8 @@ Status BootKegBuilder::invite(const crypto::PublicIdentity &who, Role role, Hist
         return builderError(QStringLiteral("%1 is already in the room").arg(who.username));
     const QByteArray name = who.username.toUtf8();
     insertSorted(m_next.members, Member{name, who.signPublicKey, who.boxPublicKey, role,
-                                        InviteState::Invited, history, m_next.signer});
+                                        InviteState::Invited, history, m_next.signer,
+                                        m_next.version});
     if (history == HistoryPolicy::SinceJoin)
         m_sinceJoin = true;
     else

@@ -117,7 +117,7 @@ Result<Ok> checkAcceptance(const Context &c)
         const bool self = a.username == c.signer.username;
         same = a.username == b.username && a.signPublicKey == b.signPublicKey
                && a.boxPublicKey == b.boxPublicKey && a.role == b.role && a.history == b.history
-               && a.invitedBy == b.invitedBy
+               && a.invitedBy == b.invitedBy && a.sinceVersion == b.sinceVersion
                && (self ? b.state == InviteState::Joined : a.state == b.state)
                && p.sealed[i].blob == n.sealed[i].blob;
     }
@@ -162,8 +162,11 @@ Result<Ok> checkDeparture(Context &c, const Member &gone)
         if (!c.may(Privilege::ProcessDeparture))
             return c.notPermitted(QStringLiteral("complete %1's departure").arg(who(gone.username)));
         auto req = decodeDepartureRequest(d->request);
+        // atVersion at or after their invitation: a request from an earlier membership
+        // can't be replayed to end this one.
         const bool valid = req && req->roomId == c.prev.roomId() && req->username == gone.username
                            && req->kind == d->kind && req->atVersion <= c.p.version
+                           && req->atVersion >= gone.sinceVersion
                            && (d->kind == DepartureKind::Declined) == invited
                            && verifyDepartureRequest(*req, gone.signPublicKey);
         if (!valid)
@@ -193,6 +196,11 @@ Result<Ok> checkNewcomer(Context &c, const Member &m)
     const bool elevated = m.role == Role::Admin || m.role == Role::Moderator;
     if (!c.may(elevated ? Privilege::InviteElevated : Privilege::Invite))
         return c.notPermitted(QStringLiteral("invite %1 as %2").arg(name, roleName(m.role)));
+    if (m.sinceVersion != c.n.version)
+        return c.notPermitted(QStringLiteral("date %1's invitation to version %2 instead of %3")
+                                  .arg(name)
+                                  .arg(m.sinceVersion)
+                                  .arg(c.n.version));
     if (m.history == HistoryPolicy::Shared && c.n.policy != HistoryPolicy::Shared)
         return c.notPermitted(QStringLiteral("share history with %1 in a since-join room").arg(name));
     if (m.history == HistoryPolicy::SinceJoin)
@@ -210,7 +218,7 @@ Result<Ok> checkStayer(const Context &c, std::size_t i, std::size_t j)
                       QStringLiteral("version %1 changes %2's keys inside the room")
                           .arg(c.n.version)
                           .arg(name));
-    if (a.invitedBy != b.invitedBy || a.history != b.history)
+    if (a.invitedBy != b.invitedBy || a.history != b.history || a.sinceVersion != b.sinceVersion)
         return c.notPermitted(QStringLiteral("rewrite %1's invitation").arg(name));
     if (a.state != b.state)
         return c.notPermitted(a.state == InviteState::Invited
@@ -266,7 +274,7 @@ Result<Ok> verifyGenesis(const SignedBootKeg &genesis)
         return bad(QStringLiteral("must hold exactly its creator"));
     const Member &creator = v.members[0];
     if (creator.role != Role::Admin || creator.state != InviteState::Joined
-        || creator.invitedBy != creator.username)
+        || creator.invitedBy != creator.username || creator.sinceVersion != 0)
         return bad(QStringLiteral("must make its creator a joined admin"));
     if (v.generations.size() != 1 || !v.generations[0].wrapNonce.isEmpty()
         || !v.historySeals.empty() || !v.departures.empty())

@@ -181,6 +181,23 @@ private Q_SLOTS:
         QVERIFY(b5.completeDeparture(real).ok());
         publish(chain, b5.build());
         QCOMPARE(chain.head().version().departureOf("bob")->kind, DepartureKind::Left);
+
+        // Bob comes back; his old leave request must not end the new membership.
+        alice.keys.insert(chain.head().version().currentGeneration(),
+                          crypto::SecureBytes::copyOf(openCurrentKey(chain.head(), alice.id)->view()));
+        BootKegBuilder b6(chain.head(), alice.id, alice.keys);
+        QVERIFY(b6.invite(bob.pub(), Role::Member, HistoryPolicy::Shared).ok());
+        publish(chain, b6.build());
+        bob.keys = {};
+        learnKeys(bob, chain.head());
+        BootKegBuilder b7(chain.head(), bob.id, bob.keys);
+        QVERIFY(b7.acceptInvitation().ok());
+        publish(chain, b7.build());
+        BootKegBuilder replay(chain.head(), alice.id, alice.keys);
+        QVERIFY(replay.completeDeparture(real).ok());
+        auto replayed = replay.build();
+        QCOMPARE(ChainError(replayed.code()), ChainError::BadDeparture);
+        QCOMPARE(chain.head().version().member("bob")->state, InviteState::Joined);
     }
 
     void pinsDetectRollbackAndFork()

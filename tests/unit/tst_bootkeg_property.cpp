@@ -38,15 +38,24 @@ struct Op
     bool asJoined = false, otherInviter = false, leakHistory = false; // invite faults
     bool extra = false; // accept that also edits the topic
     bool forged = false, wrongKind = false, futureRequest = false; // departure-request faults
-    QString name, topic;
+    QString name = {}, topic = {};
     HistoryPolicy policy = HistoryPolicy::Shared;
 
     QString describe() const
     {
-        return QStringLiteral("%1 by %2 of '%3' as %4 (%5) gen/wrap/faults=%6%7/%8%9%10%11%12%13%14")
+        return QStringLiteral(
+                   "%1 by %2 of '%3' as %4 (%5) gen/wrap/faults=%6%7/%8%9%10%11%12%13%14")
             .arg(QString::fromLatin1(KindNames[std::size_t(kind)]), signer, target, roleName(role),
-                 historyName(history)).arg(newGen).arg(wrap).arg(asJoined).arg(otherInviter)
-            .arg(leakHistory).arg(extra).arg(forged).arg(wrongKind).arg(futureRequest);
+                 historyName(history))
+            .arg(newGen)
+            .arg(wrap)
+            .arg(asJoined)
+            .arg(otherInviter)
+            .arg(leakHistory)
+            .arg(extra)
+            .arg(forged)
+            .arg(wrongKind)
+            .arg(futureRequest);
     }
 };
 
@@ -68,15 +77,14 @@ struct Model
     void apply(const Op &op)
     {
         switch (op.kind) {
-        case Kind::Invite: members[op.target] = {op.role, op.asJoined, op.signer, op.history}; break;
+        case Kind::Invite:
+            members[op.target] = {op.role, op.asJoined, op.signer, op.history};
+            break;
         case Kind::Accept: members[op.target].joined = true; break;
-        case Kind::Depart:
-        case Kind::Remove:
-        case Kind::Cancel: members.erase(op.target); break;
+        case Kind::Depart: case Kind::Remove: case Kind::Cancel: members.erase(op.target); break;
         case Kind::SetRole: members[op.target].role = op.role; break;
         case Kind::Settings: name = op.name; topic = op.topic; policy = op.policy; break;
-        case Kind::Rekey:
-        case Kind::Count: break;
+        case Kind::Rekey: case Kind::Count: break;
         }
     }
 
@@ -103,14 +111,14 @@ struct Model
         const auto t = members.find(op.target);
         switch (op.kind) {
         case Kind::Invite:
-            if (op.asJoined || op.otherInviter || op.leakHistory)
-                return false; // only the invitee joins; the signer is the inviter; no old keys
-            if (op.history == HistoryPolicy::Shared && policy != HistoryPolicy::Shared)
-                return false; // shared history only if the room shares it
-            if (op.history == HistoryPolicy::SinceJoin && (!op.newGen || op.wrap))
-                return false; // since-join: a new generation that does not wrap the old key
-            if (op.history == HistoryPolicy::Shared && op.newGen && !admin)
-                return false; // a rekey nothing forces: admin only
+            // Only the invitee joins, the signer is the inviter, no old keys without shared
+            // history, which only a shared room gives; since-join starts an unwrapped
+            // generation; a new generation nothing forces is a rekey (admin only).
+            if (op.asJoined || op.otherInviter || op.leakHistory
+                || (op.history == HistoryPolicy::Shared
+                    && (policy != HistoryPolicy::Shared || (op.newGen && !admin)))
+                || (op.history == HistoryPolicy::SinceJoin && (!op.newGen || op.wrap)))
+                return false;
             return admin || (moderator && op.role != Role::Admin && op.role != Role::Moderator);
         case Kind::Accept: return false; // nobody accepts for someone else
         case Kind::Depart:
@@ -121,7 +129,8 @@ struct Model
             if (op.kind == Kind::Remove)
                 return admin;
             if (op.kind == Kind::Cancel)
-                return !t->second.joined && (admin || (moderator && t->second.inviter == op.signer));
+                return !t->second.joined &&
+                       (admin || (moderator && t->second.inviter == op.signer));
             return !op.forged && !op.wrongKind && !op.futureRequest && r != Role::Guest;
         case Kind::SetRole: return admin && op.role != t->second.role;
         case Kind::Settings:
@@ -158,7 +167,9 @@ class TestBootKegProperty : public QObject
     {
         QRandomGenerator &rng = room.rng;
         const auto chance = [&](int percent) { return int(rng.bounded(100)) < percent; };
-        const auto pick = [&](const QStringList &l) { return l.at(int(rng.bounded(int(l.size())))); };
+        const auto pick = [&](const QStringList &l) {
+            return l.at(int(rng.bounded(int(l.size()))));
+        };
         // Signer classes 0-3: joined admin/moderator/member/guest; 4: invitee; 5: non-member.
         std::array<QStringList, 6> byClass;
         QStringList members;
@@ -206,8 +217,9 @@ class TestBootKegProperty : public QObject
         case Kind::Depart:
         case Kind::Remove:
         case Kind::Cancel:
-            op.target = op.kind == Kind::Cancel && !invitees.isEmpty() && chance(80) ? pick(invitees)
-                                                                                      : pick(members);
+            op.target = op.kind == Kind::Cancel && !invitees.isEmpty() && chance(80)
+                            ? pick(invitees)
+                            : pick(members);
             op.newGen = chance(90);
             op.wrap = chance(80);
             op.forged = op.kind == Kind::Depart && chance(6);
@@ -252,7 +264,7 @@ class TestBootKegProperty : public QObject
             const User &u = user(op.target);
             Member m{target, u.id.signing.publicKey, u.id.box.publicKey, op.role,
                      op.asJoined ? InviteState::Joined : InviteState::Invited, op.history,
-                     op.otherInviter ? someoneElse.toUtf8() : v.signer};
+                     op.otherInviter ? someoneElse.toUtf8() : v.signer, v.version};
             const auto at = std::find_if(v.members.begin(), v.members.end(),
                                          [&](const Member &x) { return target < x.username; });
             v.members.insert(at, m);
@@ -305,12 +317,15 @@ class TestBootKegProperty : public QObject
         v.sealed = std::move(sealed);
         if (op.kind == Kind::Invite) { // as the builder does: old keys below each wrap break
             const Member &m = *v.member(target);
-            for (quint32 g = 1; op.history == HistoryPolicy::Shared && g < v.generations.size(); ++g) {
+            for (quint32 g = 1; op.history == HistoryPolicy::Shared && g < v.generations.size();
+                 ++g) {
                 if (v.generations[g].wrapNonce.isEmpty())
-                    v.historySeals.push_back({target, g - 1, sealKeyFor(roomId, g - 1, m, room.keys.at(g - 1))});
+                    v.historySeals.push_back(
+                        {target, g - 1, sealKeyFor(roomId, g - 1, m, room.keys.at(g - 1))});
             }
             if (op.leakHistory)
-                v.historySeals.push_back({target, cur, sealKeyFor(roomId, cur, m, room.keys.at(cur))});
+                v.historySeals.push_back(
+                    {target, cur, sealKeyFor(roomId, cur, m, room.keys.at(cur))});
         }
         return SignedBootKeg::sign(std::move(v), signer.id.signing);
     }
@@ -376,10 +391,11 @@ class TestBootKegProperty : public QObject
         const Status got = room.chain.append(reparse(cand.encode())); // as received
         [&] {
             QVERIFY2(got.ok() == expected,
-                     qPrintable(QStringLiteral("%1: %2: model says %3, verifier: %4")
-                                    .arg(where, op.describe(),
-                                         expected ? QStringLiteral("allowed") : QStringLiteral("refused"),
-                                         got.ok() ? QStringLiteral("accepted") : got.error().message)));
+                     qPrintable(
+                         QStringLiteral("%1: %2: model says %3, verifier: %4")
+                             .arg(where, op.describe(),
+                                  expected ? QStringLiteral("allowed") : QStringLiteral("refused"),
+                                  got.ok() ? QStringLiteral("accepted") : got.error().message)));
             const std::size_t k = std::size_t(op.kind);
             if (!got.ok()) {
                 QVERIFY(!got.error().message.isEmpty());
@@ -431,7 +447,8 @@ private Q_SLOTS:
         qInfo("%d operations over %u seeds (%d skipped: no target) in %lld ms; refusals by "
               "ChainError code: %s", total, Seeds, m_skipped, qint64(timer.elapsed()),
               qPrintable(reasons.join(u' ')));
-        QVERIFY(m_reasons.count(int(ChainError::NotPermitted)) && m_reasons.count(int(ChainError::NoAdmin)));
+        QVERIFY(m_reasons.count(int(ChainError::NotPermitted)) &&
+                m_reasons.count(int(ChainError::NoAdmin)));
         for (std::size_t k = 0; k < KindNames.size(); ++k)
             QVERIFY2(m_accepted[k] > 0 && m_refused[k] > 0, KindNames[k]);
     }
@@ -442,14 +459,9 @@ private Q_SLOTS:
     {
         Room room = startRoom(2); // a shared-history room
         const auto op = [](Kind kind, const char *signer, const char *target) {
-            Op o;
-            o.kind = kind;
-            o.signer = QString::fromLatin1(signer);
-            o.target = QString::fromLatin1(target);
-            o.role = Role::Admin;
-            o.newGen = kind == Kind::Remove;
-            o.name = QStringLiteral("room");
-            return o;
+            return Op{.kind = kind, .signer = QString::fromLatin1(signer),
+                      .target = QString::fromLatin1(target), .role = Role::Admin,
+                      .newGen = kind == Kind::Remove};
         };
         QVERIFY(attempt(room, op(Kind::Invite, "alice", "bob"), {}).ok());
         QVERIFY(attempt(room, op(Kind::Accept, "bob", "bob"), {}).ok());

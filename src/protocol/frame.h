@@ -1,0 +1,46 @@
+// A wire frame: one CBOR map per binary WebSocket message. Requests carry an id chosen by
+// the client; the response or error frame repeats it. Pushes are server-initiated and carry
+// id 0. Layout and every op: docs/wire-protocol.md.
+#pragma once
+
+#include "boundedcbor.h"
+#include "common/result.h"
+#include "errors.h"
+
+#include <QByteArray>
+#include <QCborMap>
+#include <QString>
+
+namespace tavern::protocol {
+
+enum class FrameType { Request, Response, Push, Error };
+
+inline constexpr qsizetype MaxOpLength = 64;
+inline constexpr qsizetype MaxMessageLength = 4096;
+
+struct Frame
+{
+    FrameType type = FrameType::Request;
+    quint64 id = 0;
+    QString op;
+    QCborMap body;
+    ErrorCode code = ErrorCode::None; // error frames only
+    QString message; // error frames only
+
+    [[nodiscard]] static Frame request(quint64 id, const QString &op, QCborMap body = {});
+    [[nodiscard]] static Frame response(quint64 id, const QString &op, QCborMap body = {});
+    [[nodiscard]] static Frame push(const QString &op, QCborMap body = {});
+    [[nodiscard]] static Frame error(quint64 id, const QString &op, ErrorCode code,
+                                     const QString &message, QCborMap body = {});
+};
+
+[[nodiscard]] QString frameTypeName(FrameType t);
+[[nodiscard]] QByteArray encodeFrame(const Frame &frame);
+
+// Bounded decode (size, depth, item count, strict CBOR) followed by envelope type checks.
+// On failure the error code is an ErrorCode; when the envelope got far enough to show a
+// request id, *idOut receives it so the error frame can answer that request.
+[[nodiscard]] Result<Frame> decodeFrame(QByteArrayView bytes, const CborLimits &limits,
+                                        quint64 *idOut = nullptr);
+
+} // namespace tavern::protocol

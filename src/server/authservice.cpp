@@ -1,0 +1,189 @@
+#include "authservice.h"
+
+#include "common/username.h"
+#include "crypto/contexts.h"
+#include "crypto/sign.h"
+#include "log.h"
+#include "protocol/fields.h"
+#include "protocol/ops.h"
+#include "keg/keg.h"
+
+#include <QPointer>
+
+#include <sodium.h>
+
+namespace tavern::server {
+
+using protocol::ErrorCode;
+using protocol::Frame;
+
+namespace {
+const QString KUsername = QStringLiteral("username");
+
+Result<QString> usernameField(const QCborMap &body)
+{
+    auto raw = protocol::textField(body, KUsername, 256);
+    if (!raw)
+        return raw.error();
+    auto name = normalizeUsername(*raw);
+    if (!name)
+        return makeError(ErrorCode::BadUsername, name.error().message);
+    return name;
+}
+} // namespace
+
+void AuthService::addRoutes(Routes &r)
+{
+    using namespace std::placeholders;
+    r.insert(protocol::op::Ping, {true, std::bind(&AuthService::ping, this, _1, _2)});
+    r.insert(protocol::op::Signup, {true, std::bind(&AuthService::signup, this, _1, _2)});
+    r.insert(protocol::op::Challenge, {true, std::bind(&AuthService::challenge, this, _1, _2)});
+    r.insert(protocol::op::Auth, {true, std::bind(&AuthService::login, this, _1, _2)});
+    r.insert(protocol::op::UserLookup, {false, std::bind(&AuthService::lookup, this, _1, _2)});
+}
+
+void AuthService::ping(Connection &c, const Frame &req)
+{
+    QCborMap body;
+    body.insert(QStringLiteral("version"), QStringLiteral(TAVERN_VERSION));
+    body.insert(QStringLiteral("authenticated"), c.authenticated());
+    c.reply(req, body);
+}
+
+void AuthService::signup(Connection &c, const Frame &req)
+{
+    auto name = usernameField(req.body);
+    auto signKey = protocol::bytesField(req.body, QStringLiteral("signKey"), 32, 32);
+    auto boxKey = protocol::bytesField(req.body, QStringLiteral("boxKey"), 32, 32);
+    auto sig = protocol::bytesField(req.body, QStringLiteral("sig"), 64, 64);
+    for (const Error *e : {name ? nullptr : &name.error(), signKey ? nullptr : &signKey.error(),
+                           boxKey ? nullptr : &boxKey.error(), sig ? nullptr : &sig.error()}) {
+        if (e)
+            return c.fail(req, *e);
+    }
+    if (!crypto::verify(*signKey, crypto::ctx::SignupSig,
+                        protocol::signupMessage(*name, *signKey, *boxKey), *sig))
+        return c.fail(req, ErrorCode::BadSignature,
+                      QStringLiteral("the signup is not signed by the signing key it uploads"));
+    const UserRecord user{*name, *signKey, *boxKey, *sig};
+    QPointer<Connection> conn(&c);
+    m_s.committer.submit(
+        [user](Store &s) -> Status {
+            auto existing = s.user(user.username);
+            if (!existing)
+                return internalError(existing.error());
+            if (*existing) {
+                // A retried signup (same keys) succeeds again; anything else is taken.
+                if ((*existing)->signKey == user.signKey && (*existing)->boxKey == user.boxKey)
+                    return Ok{};
+                return makeError(ErrorCode::UsernameTaken,
+                                 QStringLiteral("the username %1 is taken").arg(user.username));
+            }
+            if (auto r = s.insertUser(user); !r)
+                return internalError(r.error());
+            DbRecord personal{keg::personalDbId(user.username), DbKind::Personal, user.username, {}, 0};
+            if (auto r = s.insertDb(personal); !r)
+                return internalError(r.error());
+            return Ok{};
+        },
+        [conn, req, user](const Status &r) {
+            if (r)
+                logEvent(LogLevel::Info, "user.signup", {{"user", user.username}});
+            if (!conn)
+                return;
+            if (!r)
+                return conn->fail(req, r.error());
+            QCborMap body;
+            body.insert(KUsername, user.username);
+            body.insert(QStringLiteral("personalDb"), keg::personalDbId(user.username));
+            conn->reply(req, body);
+        });
+}
+
+void AuthService::challenge(Connection &c, const Frame &req)
+{
+    if (c.authenticated())
+        return c.fail(req, ErrorCode::AlreadyAuthenticated, QStringLiteral("already logged in"));
+    auto name = usernameField(req.body);
+    if (!name)
+        return c.fail(req, name.error());
+    auto user = m_s.store.user(*name);
+    if (!user)
+        return c.fail(req, internalError(user.error()));
+    if (!*user)
+        return c.fail(req, ErrorCode::UnknownUser, QStringLiteral("no user %1").arg(*name));
+    QByteArray nonce(protocol::ChallengeNonceBytes, Qt::Uninitialized);
+    randombytes_buf(nonce.data(), size_t(nonce.size()));
+    // One outstanding challenge per connection: asking again replaces (and voids) the old one.
+    c.challenge() = Challenge{nonce, *name, c.monotonicMs() + m_s.config.limits.challengeTtlMs};
+    QCborMap body;
+    body.insert(QStringLiteral("nonce"), nonce);
+    body.insert(QStringLiteral("ttlMs"), m_s.config.limits.challengeTtlMs);
+    c.reply(req, body);
+}
+
+void AuthService::login(Connection &c, const Frame &req)
+{
+    if (c.authenticated())
+        return c.fail(req, ErrorCode::AlreadyAuthenticated, QStringLiteral("already logged in"));
+    auto name = usernameField(req.body);
+    if (!name)
+        return c.fail(req, name.error());
+    auto nonce = protocol::bytesField(req.body, QStringLiteral("nonce"), protocol::ChallengeNonceBytes,
+                                      protocol::ChallengeNonceBytes);
+    auto sig = protocol::bytesField(req.body, QStringLiteral("sig"), 64, 64);
+    if (!nonce || !sig)
+        return c.fail(req, nonce ? sig.error() : nonce.error());
+    // Taken out before any check: a challenge is used at most once, even by a failed login.
+    const std::optional<Challenge> ch = std::exchange(c.challenge(), std::nullopt);
+    if (!ch || ch->nonce != *nonce || ch->username != *name)
+        return c.fail(req, ErrorCode::ChallengeUnknown,
+                      QStringLiteral("no such challenge on this connection (it is single-use): "
+                                     "ask auth.challenge again"));
+    if (c.monotonicMs() >= ch->expiresAtMs)
+        return c.fail(req, ErrorCode::ChallengeExpired,
+                      QStringLiteral("the challenge expired: ask auth.challenge again"));
+    auto user = m_s.store.user(*name);
+    if (!user)
+        return c.fail(req, internalError(user.error()));
+    if (!*user)
+        return c.fail(req, ErrorCode::UnknownUser, QStringLiteral("no user %1").arg(*name));
+    if (!crypto::verify((*user)->signKey, crypto::ctx::AuthChallengeSig,
+                        protocol::authMessage(*nonce, *name), *sig)) {
+        logEvent(LogLevel::Warn, "auth.failed", {{"conn", QString::number(c.id())}, {"user", *name}});
+        return c.fail(req, ErrorCode::AuthFailed,
+                      QStringLiteral("the signature does not verify with %1's key").arg(*name));
+    }
+    if (m_s.hub.count(*name) >= m_s.config.limits.maxConnectionsPerUser)
+        return c.fail(req, ErrorCode::TooManyConnections,
+                      QStringLiteral("%1 already has %2 connections open")
+                          .arg(*name)
+                          .arg(m_s.config.limits.maxConnectionsPerUser));
+    c.setAuthenticated(*name);
+    m_s.hub.add(&c);
+    logEvent(LogLevel::Info, "auth.ok", {{"conn", QString::number(c.id())}, {"user", *name}});
+    QCborMap body;
+    body.insert(KUsername, *name);
+    body.insert(QStringLiteral("personalDb"), keg::personalDbId(*name));
+    c.reply(req, body);
+}
+
+void AuthService::lookup(Connection &c, const Frame &req)
+{
+    auto name = usernameField(req.body);
+    if (!name)
+        return c.fail(req, name.error());
+    auto user = m_s.store.user(*name);
+    if (!user)
+        return c.fail(req, internalError(user.error()));
+    if (!*user)
+        return c.fail(req, ErrorCode::UnknownUser, QStringLiteral("no user %1").arg(*name));
+    QCborMap body;
+    body.insert(KUsername, (*user)->username);
+    body.insert(QStringLiteral("signKey"), (*user)->signKey);
+    body.insert(QStringLiteral("boxKey"), (*user)->boxKey);
+    body.insert(QStringLiteral("sig"), (*user)->signupSig);
+    c.reply(req, body);
+}
+
+} // namespace tavern::server

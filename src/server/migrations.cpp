@@ -1,0 +1,51 @@
+#include "migrations.h"
+
+namespace tavern::server {
+
+namespace {
+
+// Version 1: users, KegDBs, kegs, boot-keg versions, room members, leave/decline requests.
+const char *const V1[] = {
+    "CREATE TABLE users (username TEXT PRIMARY KEY, sign_key {blob} NOT NULL, "
+    "box_key {blob} NOT NULL, signup_sig {blob} NOT NULL, created_ms BIGINT NOT NULL)",
+
+    "CREATE TABLE dbs (db_id {blob} PRIMARY KEY, kind INTEGER NOT NULL, owner TEXT, peer TEXT, "
+    "collection_version BIGINT NOT NULL, created_ms BIGINT NOT NULL)",
+    "CREATE INDEX dbs_owner ON dbs (owner)",
+    "CREATE INDEX dbs_peer ON dbs (peer)",
+
+    "CREATE TABLE kegs (db_id {blob} NOT NULL, keg_id {blob} NOT NULL, version BIGINT NOT NULL, "
+    "author TEXT NOT NULL, keg_type INTEGER NOT NULL, collection_version BIGINT NOT NULL, "
+    "deleted INTEGER NOT NULL, data {blob}, PRIMARY KEY (db_id, keg_id))",
+    // The sync cursor: one keg per (DB, collectionVersion), read in order.
+    "CREATE UNIQUE INDEX kegs_cursor ON kegs (db_id, collection_version)",
+
+    "CREATE TABLE bootkegs (db_id {blob} NOT NULL, version BIGINT NOT NULL, hash {blob} NOT NULL, "
+    "signer TEXT NOT NULL, data {blob} NOT NULL, created_ms BIGINT NOT NULL, "
+    "PRIMARY KEY (db_id, version))",
+
+    "CREATE TABLE members (db_id {blob} NOT NULL, username TEXT NOT NULL, role INTEGER NOT NULL, "
+    "state INTEGER NOT NULL, invited_by TEXT NOT NULL, PRIMARY KEY (db_id, username))",
+    "CREATE INDEX members_user ON members (username)",
+
+    "CREATE TABLE requests (db_id {blob} NOT NULL, username TEXT NOT NULL, kind INTEGER NOT NULL, "
+    "request {blob} NOT NULL, created_ms BIGINT NOT NULL, PRIMARY KEY (db_id, username))",
+};
+
+QStringList expand(const char *const *begin, const char *const *end, SqlDialect d)
+{
+    const QString blob = d == SqlDialect::Postgres ? QStringLiteral("BYTEA") : QStringLiteral("BLOB");
+    QStringList out;
+    for (auto it = begin; it != end; ++it)
+        out << QString::fromLatin1(*it).replace(QLatin1String("{blob}"), blob);
+    return out;
+}
+
+} // namespace
+
+std::vector<QStringList> migrations(SqlDialect dialect)
+{
+    return {expand(std::begin(V1), std::end(V1), dialect)};
+}
+
+} // namespace tavern::server

@@ -1,0 +1,65 @@
+// Store over QtSql. SQLite today (WAL, synchronous FULL by default); the queries are plain
+// SQL that PostgreSQL accepts as well. Owned and used by one thread.
+#pragma once
+
+#include "migrations.h"
+#include "store.h"
+
+#include <QHash>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+
+namespace tavern::server {
+
+class SqlStore final : public Store
+{
+public:
+    // path: the SQLite file; sync: "full" or "normal".
+    SqlStore(QString path, QString sync);
+    ~SqlStore() override;
+
+    Status open() override;
+    void close() override;
+    Status begin() override;
+    Status commit() override;
+    void rollback() override;
+    Status savepoint() override;
+    Status release() override;
+    void rollbackToSavepoint() override;
+
+    Maybe<UserRecord> user(const QString &username) override;
+    Status insertUser(const UserRecord &u) override;
+    Maybe<DbRecord> db(const QByteArray &dbId) override;
+    Status insertDb(const DbRecord &d) override;
+    Result<quint64> nextCollectionVersion(const QByteArray &dbId) override;
+    Result<std::vector<DbRecord>> dbsOf(const QString &username) override;
+    Maybe<KegRecord> keg(const QByteArray &dbId, const QByteArray &kegId) override;
+    Status insertKeg(const KegRecord &k) override;
+    Status updateKeg(const KegRecord &k) override;
+    Result<std::vector<KegRecord>> kegsSince(const QByteArray &dbId, quint64 since, int limit) override;
+    Maybe<BootKegRecord> bootKegHead(const QByteArray &dbId) override;
+    Result<std::vector<BootKegRecord>> bootKegs(const QByteArray &dbId, quint64 from, int limit) override;
+    Status insertBootKeg(const BootKegRecord &b) override;
+    Maybe<MemberRecord> member(const QByteArray &dbId, const QString &username) override;
+    Result<std::vector<MemberRecord>> members(const QByteArray &dbId) override;
+    Status setMembers(const QByteArray &dbId, const std::vector<MemberRecord> &members) override;
+    Result<std::vector<MemberRecord>> invitationsOf(const QString &username) override;
+    Status insertRequest(const RequestRecord &r) override;
+    Result<std::vector<RequestRecord>> requests(const QByteArray &dbId) override;
+
+private:
+    // Prepared once per statement text and reused: most requests run the same few queries.
+    QSqlQuery &prepared(const QString &sql);
+    Status run(QSqlQuery &q);
+    Status exec(const QString &sql);
+    Status migrate();
+    Error failure(const QSqlQuery &q) const;
+
+    QString m_path;
+    QString m_sync;
+    QString m_connectionName;
+    QSqlDatabase m_db;
+    QHash<QString, QSqlQuery> m_queries;
+};
+
+} // namespace tavern::server
