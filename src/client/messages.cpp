@@ -71,7 +71,10 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry)
     const QByteArray hash = keg::kegContentHash(*keg);
     switch (room->authors().add(keg->author, msg->counter, msg->previousHash, hash)) {
     case Placement::Duplicate:
-        return Ok{}; // a replay: shown once
+        // Shown once. Our own message coming back from the server takes its server position.
+        return m_cache.exec(QStringLiteral("UPDATE messages SET server_order = ? WHERE db_id = ? AND keg_id = ? "
+                                           "AND server_order > ?"),
+                            {qint64(cached.collectionVersion), dbId, cached.kegId, qint64(cached.collectionVersion)});
     case Placement::Equivocation:
     case Placement::BrokenLink:
         return quarantine(QStringLiteral("%1's message %2 contradicts the messages before it (replayed, "

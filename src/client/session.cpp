@@ -67,13 +67,20 @@ Result<std::unique_ptr<Connection>> connectBlocking(const QUrl &server,
     return conn;
 }
 
+// create: make the keychain key (signup, login); otherwise it must already be there.
 Result<std::pair<storage::Vault, std::unique_ptr<storage::Cache>>>
-openStorage(const QString &profileDir, const QString &username)
+openStorage(const QString &profileDir, const QString &username, bool create)
 {
     if (!QDir().mkpath(profileDir))
         return Error{int(SessionError::NoAccount),
                      QStringLiteral("Can't create the profile folder %1.").arg(profileDir)};
-    auto key = storage::SecretStore(keychainNamespace(profileDir)).localKeyBlocking(username);
+    const storage::SecretStore store(keychainNamespace(profileDir));
+    auto key = create ? store.localKeyBlocking(username) : store.readKeyBlocking(username);
+    if (!key && key.code() == int(storage::SecretError::NotFound))
+        return Error{int(SessionError::Keychain),
+                     QStringLiteral("The keychain holds no key for %1 in this profile (was the keyring "
+                                    "reset?). Log in again with your account secret in a new profile.")
+                         .arg(username)};
     if (!key)
         return Error{int(SessionError::Keychain), key.error().message};
     auto cache = std::make_unique<storage::Cache>();
@@ -154,7 +161,7 @@ Result<QString> Session::signup(const QString &profileDir, const QUrl &server, c
     auto r = blockingRequest(**conn, protocol::op::Signup, body);
     if (!r)
         return Error{int(SessionError::Server), QStringLiteral("Sign-up failed: %1").arg(r.error().message)};
-    auto storage = openStorage(profileDir, *name);
+    auto storage = openStorage(profileDir, *name, true);
     if (!storage)
         return storage.error();
     if (auto s = storeAccount(*storage->second, storage->first, server, *id); !s)
@@ -180,7 +187,7 @@ Status Session::login(const QString &profileDir, const QUrl &server, const QStri
     auto conn = connectBlocking(server, shared); // proves the secret matches the account
     if (!conn)
         return conn.error();
-    auto storage = openStorage(profileDir, *name);
+    auto storage = openStorage(profileDir, *name, true);
     if (!storage)
         return storage.error();
     return storeAccount(*storage->second, storage->first, server, *shared);
@@ -202,7 +209,7 @@ Result<std::unique_ptr<Session>> Session::open(const QString &profileDir)
     if (!user || !*user || !server || !*server || !sealed || !*sealed)
         return Error{int(SessionError::NoAccount), QStringLiteral("The profile %1 holds no complete account.").arg(profileDir)};
     const QString name = QString::fromUtf8(**user);
-    auto storage = openStorage(profileDir, name);
+    auto storage = openStorage(profileDir, name, false);
     if (!storage)
         return storage.error();
     auto secrets = storage->first.openSecret("identity", **sealed);

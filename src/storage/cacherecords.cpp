@@ -216,7 +216,7 @@ Status Cache::setOutboxState(qint64 id, OutboxState state, const QString &error)
 {
     return exec(QStringLiteral("UPDATE outbox SET state = ?, error = ?, attempts = attempts + 1 "
                                "WHERE id = ?"),
-                {int(state), error, id});
+                {int(state), error.isNull() ? QStringLiteral("") : error, id});
 }
 
 } // namespace tavern::storage

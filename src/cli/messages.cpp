@@ -1,0 +1,135 @@
+// tavern-cli: send, read, watch, notices.
+#include "cli.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QTimer>
+
+namespace tavern::cli {
+
+namespace {
+
+QString deliveryName(client::MessageView::Delivery d)
+{
+    switch (d) {
+    case client::MessageView::Delivery::Queued: return QStringLiteral("queued");
+    case client::MessageView::Delivery::Sent: return QStringLiteral("sent");
+    case client::MessageView::Delivery::Failed: return QStringLiteral("failed");
+    case client::MessageView::Delivery::Received: return QStringLiteral("received");
+    }
+    return {};
+}
+
+QJsonObject noticeJson(const storage::Notice &n)
+{
+    return {{QStringLiteral("kind"), n.kind}, {QStringLiteral("summary"), n.summary},
+            {QStringLiteral("evidence"), n.evidence}, {QStringLiteral("roomId"), client::hex(n.dbId)},
+            {QStringLiteral("at"), QDateTime::fromMSecsSinceEpoch(n.atMs).toString(Qt::ISODate)}};
+}
+
+QString noticeLine(const storage::Notice &n)
+{
+    return QStringLiteral("!! security notice (%1): %2").arg(n.kind, n.summary);
+}
+
+QString messageLine(const client::MessageView &m)
+{
+    const QString time = QDateTime::fromMSecsSinceEpoch(m.sentMs).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    QString line = QStringLiteral("[%1] %2: %3").arg(time, m.author, m.body);
+    if (m.delivery == client::MessageView::Delivery::Queued || m.delivery == client::MessageView::Delivery::Failed)
+        line += QStringLiteral("  (%1%2)").arg(deliveryName(m.delivery), m.error.isEmpty() ? QString() : QStringLiteral(": ") + m.error);
+    return line;
+}
+
+QJsonObject messageJson(const client::MessageView &m)
+{
+    return {{QStringLiteral("kegId"), client::hex(m.kegId)}, {QStringLiteral("author"), m.author},
+            {QStringLiteral("counter"), qint64(m.counter)}, {QStringLiteral("body"), m.body},
+            {QStringLiteral("sentMs"), m.sentMs}, {QStringLiteral("delivery"), deliveryName(m.delivery)}};
+}
+
+} // namespace
+
+int messageCommand(const Args &a)
+{
+    int code = ExitOk;
+    auto s = openSynced(a, &code);
+    if (!s)
+        return code;
+    std::optional<QByteArray> roomId;
+    if (!a.positional.isEmpty()) {
+        roomId = findRoom(*s, a.positional[0]);
+        if (!roomId)
+            return fail(a, ExitNotFound, QStringLiteral("No single room matches '%1' (see 'tavern-cli rooms').").arg(a.positional[0]));
+    }
+    if (a.command == QLatin1String("send")) {
+        if (!roomId || a.positional.size() != 2)
+            return fail(a, ExitUsage, QStringLiteral("usage: send ROOM TEXT"));
+        auto r = s->send(*roomId, a.positional[1]);
+        if (!r)
+            return fail(a, r.code() == int(client::SessionError::KeyChanged) ? ExitSecurity : ExitFailed, r.error().message);
+        return finish(a, *s, {{QStringLiteral("roomId"), client::hex(*roomId)}}, QStringLiteral("Sent."));
+    }
+    if (a.command == QLatin1String("notices")) {
+        QJsonArray arr;
+        QStringList lines;
+        for (const auto &n : s->notices(roomId.value_or(QByteArray()))) {
+            arr.append(noticeJson(n));
+            lines << noticeLine(n) + QStringLiteral("\n   evidence: ") + n.evidence;
+        }
+        print(a, {{QStringLiteral("notices"), arr}}, lines.isEmpty() ? QStringLiteral("No security notices.") : lines.join(QLatin1Char('\n')));
+        return ExitOk;
+    }
+    if (a.command == QLatin1String("read")) {
+        if (!roomId)
+            return fail(a, ExitUsage, QStringLiteral("usage: read ROOM"));
+        QJsonArray arr;
+        QStringList lines;
+        QSet<QString> authors;
+        for (const auto &m : s->messages(*roomId)) {
+            arr.append(messageJson(m));
+            lines << messageLine(m);
+            authors.insert(m.author);
+        }
+        QJsonArray missing;
+        for (const QString &author : authors) {
+            for (quint64 c : s->missingCounters(*roomId, author)) {
+                missing.append(QJsonObject{{QStringLiteral("author"), author}, {QStringLiteral("counter"), qint64(c)}});
+                lines << QStringLiteral("-- message %1 from %2 is missing (the server did not deliver it)").arg(c).arg(author);
+            }
+        }
+        QJsonArray notes;
+        for (const auto &n : s->notices(*roomId)) {
+            notes.append(noticeJson(n));
+            lines << noticeLine(n);
+        }
+        print(a, {{QStringLiteral("messages"), arr}, {QStringLiteral("missing"), missing}, {QStringLiteral("notices"), notes}},
+              lines.isEmpty() ? QStringLiteral("No messages yet.") : lines.join(QLatin1Char('\n')));
+        return ExitOk;
+    }
+    // watch: stream new messages and notices until --for seconds pass (or forever).
+    QSet<QByteArray> seen;
+    const auto show = [&](const QByteArray &room) {
+        if (roomId && room != *roomId)
+            return;
+        for (const auto &m : s->messages(room)) {
+            if (seen.contains(m.kegId))
+                continue;
+            seen.insert(m.kegId);
+            print(a, messageJson(m), messageLine(m));
+        }
+    };
+    for (const auto &r : s->rooms())
+        show(r.roomId);
+    QObject::connect(s.get(), &client::Session::messagesChanged, s.get(), show);
+    QObject::connect(s.get(), &client::Session::noticeAdded, s.get(), [&](const storage::Notice &n) {
+        if (!roomId || n.dbId == *roomId)
+            print(a, noticeJson(n), noticeLine(n));
+    });
+    if (a.options.contains(QStringLiteral("for")))
+        QTimer::singleShot(a.option(QStringLiteral("for")).toInt() * 1000, qApp, &QCoreApplication::quit);
+    QCoreApplication::exec();
+    return ExitOk;
+}
+
+} // namespace tavern::cli
