@@ -78,10 +78,12 @@ void Connection::onConnected()
 {
     m_attempt = 0;
     Q_EMIT opened();
-    if (m_identity)
+    if (m_identity) {
         authenticate();
-    else
-        setState(State::Ready);
+    } else {
+        setState(State::Ready); // anonymous: ready for signup and ping
+        Q_EMIT ready();
+    }
 }
 
 void Connection::authenticate()

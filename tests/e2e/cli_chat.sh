@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# End to end with tavern-cli as a user would run it: a real tavern-server on a free port,
+# two profiles that sign up, create a room, invite, accept, chat, verify each other, and a
+# third who is removed and can read nothing afterwards.
+# Usage: cli_chat.sh TAVERN_SERVER TAVERN_CLI   (run by ctest inside with-keyring.sh)
+set -euo pipefail
+server_bin=$1 cli_bin=$2
+work=$(mktemp -d)
+trap 'kill $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+"$server_bin" --listen 127.0.0.1:0 --storage "sqlite:$work/server.sqlite" >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do
+  port=$(sed -n 's/.*listening host=127.0.0.1 port=\([0-9]*\).*/\1/p' "$work/server.log")
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { echo "server did not start"; cat "$work/server.log"; exit 1; }
+url="ws://127.0.0.1:$port"
+fails=0
+cli() { local who=$1; shift; local t0=$(date +%s%N); "$cli_bin" --profile "$work/$who" "$@"; local rc=$?; echo "   ($who $1: $(( ($(date +%s%N)-t0)/1000000 )) ms)" >&2; return $rc; }
+expect() { # expect DESCRIPTION PATTERN OUTPUT
+  if grep -q -- "$2" <<<"$3"; then echo "ok: $1"; else echo "FAIL: $1 (wanted '$2')"; echo "$3"; fails=$((fails+1)); fi
+}
+
+out=$(cli alice signup alice --server "$url"); expect "signup shows the secret once" "Your account secret" "$out"
+secret=$(grep -E '^    [0-9A-Z]{4}-' <<<"$out" | tr -d ' ')
+cli bob signup bob --server "$url" >/dev/null
+cli carol signup carol --server "$url" >/dev/null
+out=$(cli alice create-room Ops --topic "on call"); expect "room created" "Created room Ops" "$out"
+cli alice send Ops "hello before anyone" >/dev/null
+out=$(cli alice invite Ops bob --history shared); expect "invite bob" "Invited bob" "$out"
+out=$(cli alice invite Ops carol --history since-join); expect "invite carol" "Invited carol" "$out"
+out=$(cli bob invitations); expect "bob sees who invited him" "INVITED by alice" "$out"
+expect "bob is told he sees history" "earlier messages" "$out"
+out=$(cli bob read Ops 2>&1 || true); expect "nothing of the room before accepting" "No single room\|No messages" "$out"
+cli bob accept Ops >/dev/null
+cli carol accept Ops >/dev/null
+out=$(cli bob read Ops); expect "bob reads history (shared)" "hello before anyone" "$out"
+out=$(cli carol read Ops); if grep -q "hello before anyone" <<<"$out"; then echo "FAIL: carol (since-join) saw history"; fails=$((fails+1)); else echo "ok: carol sees no history"; fi
+cli bob send Ops "hi alice" >/dev/null
+out=$(cli alice read Ops); expect "alice reads bob" "bob: hi alice" "$out"
+out=$(cli bob --json members Ops); expect "members in json" '"role":"admin"' "$out"
+a_num=$(cli alice --json contacts show bob | sed 's/.*"safetyNumber":"\([0-9 ]*\)".*/\1/')
+b_num=$(cli bob --json contacts show alice | sed 's/.*"safetyNumber":"\([0-9 ]*\)".*/\1/')
+[ "$a_num" = "$b_num" ] && echo "ok: both sides see one safety number" || { echo "FAIL: safety numbers differ"; fails=$((fails+1)); }
+out=$(cli alice contacts verify bob); expect "verify" "verified" "$out"
+out=$(cli alice remove Ops carol); expect "remove carol" "new key" "$out"
+cli alice send Ops "after carol left" >/dev/null
+out=$(cli carol read Ops 2>&1 || true)
+if grep -q "after carol left" <<<"$out"; then echo "FAIL: removed member read a new message"; fails=$((fails+1)); else echo "ok: removed member reads nothing new"; fi
+out=$(cli alice --json rooms); expect "json rooms" '"name":"Ops"' "$out"
+# A second device of alice (login with the account secret) sees the room and history.
+out=$(echo "$secret" | cli alice2 login alice --server "$url" 2>&1); expect "login on a second device" "Logged in" "$out"
+out=$(cli alice2 read Ops); expect "second device syncs history" "bob: hi alice" "$out"
+out=$(cli alice notices); expect "no security notices in an honest run" "No security notices" "$out"
+
+echo "$(( 20 - fails )) passed, $fails failed"
+[ "$fails" -eq 0 ]
