@@ -78,6 +78,7 @@ Status Cache::open(const QString &path)
 
 void Cache::close()
 {
+    m_statements.clear(); // queries must go before their connection
     if (QSqlDatabase::contains(m_connection)) {
         QSqlDatabase::database(m_connection, false).close();
         QSqlDatabase::removeDatabase(m_connection);
@@ -136,14 +137,28 @@ Status Cache::transaction(const std::function<Status()> &body)
     return Ok{};
 }
 
+Result<QSqlQuery *> Cache::prepared(const QString &sql)
+{
+    auto it = m_statements.find(sql);
+    if (it != m_statements.end())
+        return it->second.get();
+    auto q = std::make_unique<QSqlQuery>(QSqlDatabase::database(m_connection, false));
+    q->setForwardOnly(true);
+    if (!q->prepare(sql))
+        return sqlError(*q, QStringLiteral("prepare a statement"));
+    QSqlQuery *raw = q.get();
+    m_statements.emplace(sql, std::move(q));
+    return raw;
+}
+
 Result<std::vector<std::vector<QVariant>>> Cache::select(const QString &sql, const QVariantList &args)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.setForwardOnly(true);
-    if (!q.prepare(sql))
-        return sqlError(q, QStringLiteral("prepare a query"));
-    for (const QVariant &a : args)
-        q.addBindValue(a);
+    auto prep = prepared(sql);
+    if (!prep)
+        return prep.error();
+    QSqlQuery &q = **prep;
+    for (int i = 0; i < args.size(); ++i)
+        q.bindValue(i, args[i]);
     if (!q.exec())
         return sqlError(q, QStringLiteral("read"));
     std::vector<std::vector<QVariant>> rows;
@@ -155,18 +170,21 @@ Result<std::vector<std::vector<QVariant>>> Cache::select(const QString &sql, con
             row.push_back(q.value(c));
         rows.push_back(std::move(row));
     }
+    q.finish(); // release the read cursor so writers are not held up
     return rows;
 }
 
 Status Cache::exec(const QString &sql, const QVariantList &args)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    if (!q.prepare(sql))
-        return sqlError(q, QStringLiteral("prepare a statement"));
-    for (const QVariant &a : args)
-        q.addBindValue(a);
+    auto prep = prepared(sql);
+    if (!prep)
+        return prep.error();
+    QSqlQuery &q = **prep;
+    for (int i = 0; i < args.size(); ++i)
+        q.bindValue(i, args[i]);
     if (!q.exec())
         return sqlError(q, QStringLiteral("write"));
+    q.finish();
     return Ok{};
 }
 

@@ -11,7 +11,11 @@
 #include <QString>
 #include <QVariant>
 
+#include <QSqlQuery>
+
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -108,8 +112,12 @@ public:
 
 private:
     Status migrate();
+    // Prepared once per statement text: preparing costs more than running a small insert,
+    // and a sync applies two of them per message.
+    Result<QSqlQuery *> prepared(const QString &sql);
 
     QString m_connection;
+    std::map<QString, std::unique_ptr<QSqlQuery>> m_statements;
 };
 
 } // namespace tavern::storage

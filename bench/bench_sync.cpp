@@ -1,0 +1,149 @@
+// bench_sync: a new device of alice syncs a room of N messages (default 100 000) from the
+// real tavern-server, beside raw verify + decrypt of the same kegs measured in the same run.
+// Needs a secret service: run as tests/support/with-keyring.sh build-bench/bench/bench_sync [N]
+#include "client/session.h"
+#include "crypto/contexts.h"
+#include "keg/message.h"
+#include "serverprocess.h"
+
+#include <QCborArray>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTemporaryDir>
+#include <QtEndian>
+
+#include <sodium.h>
+
+#include <cstdio>
+
+using namespace tavern;
+
+namespace {
+
+bool uploadAll(client::Session &s, const QByteArray &roomId, const std::vector<QByteArray> &kegs)
+{
+    constexpr int Batch = 100, Window = 8;
+    std::size_t next = 0, acked = 0;
+    int inFlight = 0;
+    bool failed = false;
+    QEventLoop loop;
+    std::function<void()> pump = [&] {
+        while (inFlight < Window && next < kegs.size() && !failed) {
+            QCborArray batch;
+            for (int i = 0; i < Batch && next < kegs.size(); ++i)
+                batch.append(kegs[next++]);
+            QCborMap body;
+            body.insert(QStringLiteral("dbId"), roomId);
+            body.insert(QStringLiteral("kegs"), batch);
+            ++inFlight;
+            const auto n = std::size_t(batch.size());
+            s.connection().request(QStringLiteral("keg.put"), body, [&, n](Result<QCborMap> r) {
+                --inFlight;
+                if (!r) {
+                    std::fprintf(stderr, "upload failed: %s\n", qPrintable(r.error().message));
+                    failed = true;
+                }
+                acked += n;
+                if (acked == kegs.size() || failed)
+                    loop.quit();
+                else
+                    pump();
+            });
+        }
+    };
+    pump();
+    loop.exec();
+    return !failed;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("tavern-bench"));
+    const int n = argc > 1 ? QByteArray(argv[1]).toInt() : 100000;
+    if (sodium_init() < 0)
+        return 1;
+    test::ServerProcess server({QStringLiteral("--sqlite-sync"), QStringLiteral("normal"),
+                                QStringLiteral("--rate"), QStringLiteral("100000"),
+                                QStringLiteral("--burst"), QStringLiteral("100000")});
+    if (!server.start())
+        qFatal("server did not start: %s", qPrintable(server.logs()));
+    QTemporaryDir dir;
+    const QString first = dir.filePath(QStringLiteral("first")), second = dir.filePath(QStringLiteral("second"));
+    auto secret = client::Session::signup(first, server.url(), QStringLiteral("alice"));
+    if (!secret)
+        qFatal("signup: %s", qPrintable(secret.error().message));
+    auto a = client::Session::open(first);
+    if (!a)
+        qFatal("open: %s", qPrintable(a.error().message));
+    (*a)->start();
+    if (!(*a)->waitForSync())
+        qFatal("first device did not sync");
+    auto roomId = (*a)->createRoom(QStringLiteral("sync bench"), {}, keg::HistoryPolicy::Shared);
+    if (!roomId || !(*a)->flushOutbox())
+        qFatal("room not created");
+
+    // N messages in alice's author chain, sealed exactly as the engine seals them.
+    const client::RoomState *room = (*a)->room(*roomId);
+    const crypto::SecureBytes &key = *room->keys().get(0);
+    const crypto::Identity &me = (*a)->identity();
+    std::vector<QByteArray> wire;
+    std::vector<keg::Keg> parsed;
+    wire.reserve(std::size_t(n));
+    QByteArray previous(32, '\0');
+    for (int i = 1; i <= n; ++i) {
+        keg::MessagePayload m{quint64(i), previous, room->head().version().version, room->head().hash(),
+                              quint64(1700000000000LL + i), QStringLiteral("message %1 of the sync benchmark").arg(i), {}};
+        keg::Keg k = keg::sealKeg({*roomId, keg::newKegId(), keg::KegType::Message, 0, 1}, keg::encodeMessage(m),
+                                  key, me.username, me.signing);
+        previous = keg::kegContentHash(k);
+        wire.push_back(keg::encodeKeg(k));
+        parsed.push_back(std::move(k));
+    }
+    if (!uploadAll(**a, *roomId, wire))
+        qFatal("upload failed");
+
+    // Raw: verify + decrypt of the same kegs, one core.
+    QElapsedTimer t;
+    t.start();
+    std::vector<unsigned char> out(4096);
+    for (const keg::Keg &k : parsed) {
+        const QByteArray header = k.header();
+        QByteArray len(4, '\0');
+        qToBigEndian(quint32(k.ciphertext.size()), len.data());
+        if (!crypto::verify(me.signing.publicKey, crypto::ctx::MessageSig, header + k.nonce + len + k.ciphertext, k.signature))
+            qFatal("raw verify failed");
+        const QByteArray ad = QByteArray(crypto::ctx::KegAead.data()) + '\0' + header;
+        unsigned long long olen = 0;
+        if (crypto_aead_xchacha20poly1305_ietf_decrypt(out.data(), &olen, nullptr,
+                                                       reinterpret_cast<const unsigned char *>(k.ciphertext.constData()),
+                                                       std::size_t(k.ciphertext.size()),
+                                                       reinterpret_cast<const unsigned char *>(ad.constData()),
+                                                       std::size_t(ad.size()),
+                                                       reinterpret_cast<const unsigned char *>(k.nonce.constData()), key.data()) != 0)
+            qFatal("raw decrypt failed");
+    }
+    const double rawMs = double(t.nsecsElapsed()) / 1e6;
+
+    // The new device: login (Argon2id, not timed), then connect and sync everything.
+    if (auto r = client::Session::login(second, server.url(), QStringLiteral("alice"), *secret); !r)
+        qFatal("login: %s", qPrintable(r.error().message));
+    auto b = client::Session::open(second);
+    if (!b)
+        qFatal("open second: %s", qPrintable(b.error().message));
+    t.restart();
+    (*b)->start();
+    if (!(*b)->waitForSync(3600 * 1000))
+        qFatal("second device did not sync");
+    const double syncMs = double(t.nsecsElapsed()) / 1e6;
+    const auto got = (*b)->messages(*roomId).size();
+    std::printf("bench_sync: new device syncs a room of %d messages from the real server\n", n);
+    std::printf("  tavern sync          %10.1f ms  %9.0f msg/s  (%lld messages shown)\n", syncMs, n / syncMs * 1000,
+                static_cast<long long>(got));
+    std::printf("  raw verify+decrypt   %10.1f ms  %9.0f msg/s  (1 core)\n", rawMs, n / rawMs * 1000);
+    std::printf("  ratio                %10.3fx   goal <= 1.5x: %s\n", syncMs / rawMs, syncMs / rawMs <= 1.5 ? "met" : "NOT met");
+    return got == n ? 0 : 1;
+}
