@@ -42,9 +42,14 @@ Result<PinEntry> decodePinEntry(QByteArrayView bytes)
     e.hash = r.bytes(32).toByteArray();
     e.timestampMs = r.u64();
     r.finish();
-    const bool contact = e.kind != PinKind::RoomHead;
-    if (r.ok() && (e.counter == 0 || (contact && e.keys.size() != 64 && e.kind != PinKind::ContactVerified)
-                   || (!contact && e.hash.size() != 32)))
+    // Each kind carries exactly its own fields; anything else has a second encoding.
+    const bool room = e.kind == PinKind::RoomHead;
+    const bool verified = e.kind == PinKind::ContactVerified;
+    const bool shapeOk = room ? (e.hash.size() == 32 && e.keys.isEmpty())
+                              : (e.hash.isEmpty() && e.version == 0
+                                 && e.keys.size() == (verified ? 0 : 64));
+    const bool firstOk = e.counter != 1 || e.previousHash == QByteArray(32, '\0');
+    if (r.ok() && (e.counter == 0 || !shapeOk || !firstOk))
         r.fail(keg::DecodeError::NonCanonical);
     if (!r.ok())
         return Error{1, QStringLiteral("pin log entry refused: %1").arg(keg::describe(r.error()))};

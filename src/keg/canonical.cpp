@@ -128,6 +128,12 @@ QByteArrayView Reader::text(qsizetype maxLength)
         fail(DecodeError::BadText);
         return {};
     }
+    // QString::fromUtf8 drops a leading byte-order mark, which would give one text two
+    // encodings; refuse it so decode-then-encode stays exact.
+    if (ok() && v.startsWith("\xEF\xBB\xBF")) {
+        fail(DecodeError::NonCanonical);
+        return {};
+    }
     return v;
 }
 

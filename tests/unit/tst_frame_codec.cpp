@@ -1,0 +1,455 @@
+// The WebSocket frame codec (threat model, "Bad input and faults"): round trips of every
+// frame type; each rule of decodeBoundedCbor and decodeFrame with the ErrorCode it gives;
+// the body field getters; and a deterministic mutation sweep of valid frames (fixed seeds)
+// where every mutant must be refused with BadFrame or FrameTooLarge and a message, or
+// decode to a frame that re-encodes to a frame that decodes to the same thing.
+#include "protocol/fields.h"
+#include "protocol/frame.h"
+#include "protocol/ops.h"
+
+#include <QCborArray>
+#include <QElapsedTimer>
+#include <QRandomGenerator>
+#include <QTest>
+
+#include <limits>
+#include <map>
+
+using namespace tavern;
+using namespace tavern::protocol;
+
+namespace {
+
+QString s(const char *latin1) { return QString::fromLatin1(latin1); }
+QByteArray hex(const char *h) { return QByteArray::fromHex(h); }
+QByteArray text(const char *t) { return QCborValue(s(t)).toCbor(); }
+
+// A request envelope {type: req, id: 7, op: ping, body: <raw>}, for hand-written bodies.
+QByteArray withBody(const QByteArray &rawBody)
+{
+    return hex("a4") + text("type") + text("req") + text("id") + hex("07") + text("op") +
+           text("ping") + text("body") + rawBody;
+}
+
+// The same with body {"a": <value given in hex>}.
+QByteArray inA(const char *hexValue) { return withBody(hex("a16161") + hex(hexValue)); }
+
+// A valid request (an error frame if asked) with one field replaced, or removed if undefined.
+QByteArray edited(const QString &key, const QCborValue &v, bool error = false)
+{
+    QCborMap m{{s("type"), s("req")}, {s("id"), 7}, {s("op"), s("ping")}, {s("body"), QCborMap()}};
+    if (error) {
+        m.insert(s("type"), s("err"));
+        m.insert(s("code"), s("conflict"));
+        m.insert(s("message"), s("stale"));
+    }
+    if (v.isUndefined())
+        m.remove(key);
+    else
+        m.insert(key, v);
+    return QCborValue(m).toCbor();
+}
+
+QByteArray nested(int arrays) // body {"a": [[...[0]...]]}: the 0 sits at depth 3 + arrays
+{
+    return withBody(hex("a16161") + QByteArray(arrays, '\x81') + hex("00"));
+}
+
+QString sameFrame(const Frame &a, const Frame &b)
+{
+    if (a.type != b.type || a.id != b.id || a.op != b.op || a.body != b.body || a.code != b.code ||
+        a.message != b.message)
+        return s("fields differ: ") + QString::fromLatin1(encodeFrame(a).toHex()) + s(" vs ") +
+               QString::fromLatin1(encodeFrame(b).toHex());
+    return {};
+}
+
+// Checks one decoder output: a clean refusal, or a frame within the envelope rules that
+// re-encodes to a frame decoding to the same fields and the same bytes again.
+QString check(const QByteArray &m, const CborLimits &limits, int &decoded, int &refused)
+{
+    quint64 id = 0xdeadbeef;
+    const auto f = decodeFrame(m, limits, &id);
+    if (!f) {
+        ++refused;
+        if (f.code() == int(ErrorCode::FrameTooLarge) && m.size() <= limits.maxBytes)
+            return s("frame_too_large below the limit");
+        if (f.code() != int(ErrorCode::BadFrame) && f.code() != int(ErrorCode::FrameTooLarge))
+            return s("refused with code ") + errorName(ErrorCode(f.code()));
+        return f.error().message.isEmpty() ? s("refused without a message") : QString();
+    }
+    ++decoded;
+    if (m.size() > limits.maxBytes)
+        return s("accepted above the size limit");
+    if (id != f->id || f->id > quint64(std::numeric_limits<qint64>::max()))
+        return s("id out of range or not reported");
+    if (f->op.isEmpty() || f->op.size() > MaxOpLength || f->message.size() > MaxMessageLength)
+        return s("envelope outside its limits");
+    const QByteArray again = encodeFrame(*f);
+    const auto g = decodeFrame(again, CborLimits{});
+    if (!g)
+        return s("re-encoded frame refused: ") + g.error().message;
+    if (encodeFrame(*g) != again)
+        return s("re-encoding is not stable");
+    return sameFrame(*f, *g);
+}
+
+// Calls visit on every mutant of `in`; the same mutants for the same seed.
+template<typename F>
+int forEachMutant(const QByteArray &in, quint32 seed, F &&visit)
+{
+    QRandomGenerator rng(seed);
+    int count = 0;
+    const auto emitMutant = [&](const QByteArray &m) { ++count; visit(m); };
+    const auto randomBytes = [&](int k) {
+        QByteArray b(k, '\0');
+        for (char &c : b)
+            c = char(rng.bounded(256));
+        return b;
+    };
+    const int n = int(in.size());
+    for (int len = 0; len < n; ++len) // truncation at every length
+        emitMutant(in.left(len));
+    // Bit flips, and bytes that mean something to CBOR: 0, -1, break, indefinite array and
+    // map, tag, undefined, half float, an empty text.
+    for (int i = 0; i < n; ++i) {
+        for (int bit = 0; bit < 8; ++bit) {
+            QByteArray m = in;
+            m[i] = char(m[i] ^ (1 << bit));
+            emitMutant(m);
+        }
+        for (const char c :
+             {'\x00', '\x20', '\xff', '\x9f', '\xbf', '\xc0', '\xf7', '\xf9', '\x60'}) {
+            QByteArray m = in;
+            m[i] = c;
+            if (m != in)
+                emitMutant(m);
+        }
+    }
+    // Heads declaring huge lengths and counts (and the largest integers), in place of every
+    // byte and inserted before it.
+    static const QByteArray huge[] = {
+        hex("5bffffffffffffffff"), hex("5a7fffffff"),         hex("5a00800001"),
+        hex("7bffffffffffffffff"), hex("7a00ffffff"),         hex("9bffffffffffffffff"),
+        hex("9a7fffffff"),         hex("bbffffffffffffffff"), hex("ba7fffffff"),
+        hex("1bffffffffffffffff"), hex("3bffffffffffffffff")};
+    for (int i = 0; i < n; ++i) {
+        for (const QByteArray &h : huge) {
+            QByteArray m = in;
+            emitMutant(m.replace(i, 1, h));
+            m = in;
+            emitMutant(m.insert(i, h));
+        }
+    }
+    for (int k = 0; k < 1000; ++k) { // random bytes inserted, and a span duplicated
+        QByteArray m = in;
+        emitMutant(m.insert(int(rng.bounded(n + 1)), randomBytes(1 + int(rng.bounded(8)))));
+        const int from = int(rng.bounded(n)), len = 1 + int(rng.bounded(qMin(64, n - from)));
+        m = in;
+        emitMutant(m.insert(int(rng.bounded(n + 1)), in.mid(from, len)));
+    }
+    for (int k = 1; k <= 16; ++k) { // appended bytes
+        emitMutant(in + randomBytes(k));
+        emitMutant(in + QByteArray(k, '\0'));
+    }
+    for (int k = 0; k < 6000; ++k) { // several edits stacked
+        QByteArray m = in;
+        for (int e = 1 + int(rng.bounded(4)); e > 0 && !m.isEmpty(); --e) {
+            const int at = int(rng.bounded(int(m.size())));
+            const quint32 edit = rng.bounded(4u);
+            if (edit == 0)
+                m[at] = char(rng.bounded(256));
+            else if (edit == 1)
+                m.remove(at, 1 + int(rng.bounded(8)));
+            else if (edit == 2)
+                m.insert(at, randomBytes(1 + int(rng.bounded(4))));
+            else
+                m.truncate(at);
+        }
+        emitMutant(m);
+    }
+    return count;
+}
+
+std::map<QString, Frame> samples()
+{
+    const QByteArray db(32, '\xdb');
+    const QCborMap meta{{s("a"), QCborArray{QCborMap{{s("x"), 1}}}}}; // the 1 sits at depth 6
+    return {
+        {s("request"),
+         Frame::request(17, op::KegPut,
+                        {{s("db"), db},
+                         {s("kegs"), QCborArray{QByteArray(40, 'k'), QByteArray(50, 'l')}},
+                         {s("version"), 3},
+                         {s("note"), QStringLiteral("h\u00e9llo \u2603")},
+                         {s("flags"), QCborArray{true, false, nullptr}},
+                         {s("meta"), meta}})},
+        {s("response"),
+         Frame::response(17, op::KegList,
+                         {{s("kegs"), QCborArray{QCborMap{{s("id"), QByteArray(16, 'i')},
+                                                          {s("version"), 9},
+                                                          {s("keg"), QByteArray(64, 'g')}},
+                                                 QCborMap{{s("id"), QByteArray(16, 'j')}}}},
+                          {s("more"), false},
+                          {s("cursor"), qint64(12345678901)}})},
+        {s("push"),
+         Frame::push(push::Keg,
+                     {{s("db"), db}, {s("id"), QByteArray(16, 'i')}, {s("deleted"), false}})},
+        {s("error"), Frame::error(17, op::BootKegPut, ErrorCode::Conflict,
+                                  QStringLiteral("stale: head moved on to 12"), {{s("head"), 12}})},
+    };
+}
+
+} // namespace
+
+class TestFrameCodec : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void roundTrips()
+    {
+        std::vector<Frame> frames;
+        for (const auto &[name, f] : samples())
+            frames.push_back(f);
+        frames.push_back(Frame::request(0, op::Ping));
+        frames.push_back(Frame::request(quint64(std::numeric_limits<qint64>::max()),
+                                        QString(MaxOpLength, u'o')));
+        frames.push_back(Frame::response(1, QStringLiteral("\u00e9t\u00e9 \U0001F37A")));
+        frames.push_back(
+            Frame::error(3, op::Auth, ErrorCode::AuthFailed, QString(MaxMessageLength, u'\u2603')));
+        for (int c = 0; c < int(ErrorCode::Count); ++c)
+            frames.push_back(
+                Frame::error(quint64(c), op::KegGet, ErrorCode(c), errorName(ErrorCode(c))));
+        for (const Frame &f : frames) {
+            const QByteArray bytes = encodeFrame(f);
+            quint64 id = 0;
+            const auto d = decodeFrame(bytes, CborLimits{}, &id);
+            QVERIFY2(d.ok(), qPrintable(d.ok() ? QString() : d.error().message));
+            QCOMPARE(id, f.id);
+            const QString diff = sameFrame(f, *d);
+            QVERIFY2(diff.isEmpty(), qPrintable(diff));
+            QCOMPARE(encodeFrame(*d), bytes);
+        }
+        // No body is an empty body; indefinite lengths and chunked strings are accepted.
+        const auto noBody = decodeFrame(edited(s("body"), QCborValue()), CborLimits{});
+        QVERIFY(noBody.ok() && noBody->body.isEmpty());
+        const auto chunked = decodeFrame(
+            withBody(hex("bf") + hex("7f61616162ff") + hex("5f4101420203ff") + hex("ff")),
+            CborLimits{});
+        QVERIFY2(chunked.ok(), qPrintable(chunked.ok() ? QString() : chunked.error().message));
+        QCOMPARE(chunked->body.value(s("ab")).toByteArray(), hex("010203"));
+    }
+
+    void limitsAreExact()
+    {
+        const CborLimits limits;
+        QVERIFY(decodeFrame(nested(limits.maxDepth - 3), limits).ok());
+        QVERIFY(!decodeFrame(nested(limits.maxDepth - 2), limits).ok());
+        // 4 envelope entries + 1 body entry + the array's elements.
+        const auto list = [](qsizetype n) {
+            QCborArray a;
+            for (qsizetype i = 0; i < n; ++i)
+                a.append(0);
+            return withBody(QCborValue(QCborMap{{s("l"), a}}).toCbor());
+        };
+        QVERIFY(decodeFrame(list(limits.maxItems - 5), limits).ok());
+        QVERIFY(!decodeFrame(list(limits.maxItems - 4), limits).ok());
+        const QByteArray f = encodeFrame(Frame::request(1, op::Ping));
+        QVERIFY(decodeFrame(f, CborLimits{6, 100, f.size()}).ok());
+        QCOMPARE(decodeFrame(f, CborLimits{6, 100, f.size() - 1}).code(),
+                 int(ErrorCode::FrameTooLarge));
+    }
+
+    void refusals_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("reason");
+        const QByteArray valid = encodeFrame(Frame::request(7, op::Ping));
+        const auto row = [&](const char *name, const QByteArray &b, const char *reason,
+                             int code = int(ErrorCode::BadFrame)) {
+            QTest::newRow(name) << b << code << s(reason);
+        };
+        row("empty", {}, "empty frame");
+        row("above 8 MiB", inA("5a00800000") + QByteArray(8 << 20, 'x'), "exceeds the limit",
+            int(ErrorCode::FrameTooLarge));
+        row("depth above limit", nested(4), "nesting deeper than 6");
+        row("100000 levels", nested(100000), "nesting deeper than 6");
+        row("too many items", inA("9a00004e20") + QByteArray(20000, '\0'), "more than 20000 items");
+        row("declared huge bytes", inA("5bffffffffffffffff") + "xy", "exceeds the frame limit");
+        row("declared huge text", inA("7a00800001") + "xy", "exceeds the frame limit");
+        row("declared huge array", inA("9bffffffffffffffff00"), "exceeds the frame limit");
+        row("declared huge map", withBody(hex("ba7fffffff") + text("k") + hex("00")),
+            "exceeds the frame limit");
+        row("huge text chunk", inA("7f7bffffffffffffffff6161ff"), "bad text string");
+        row("huge bytes chunk", inA("5f5bffffffffffffffff4161ff"), "bad byte string");
+        row("array cut short", inA("83000000").chopped(1), "invalid CBOR");
+        row("duplicate body key",
+            withBody(hex("a2") + text("a") + hex("00") + text("a") + hex("01")),
+            "duplicate map key \"a\"");
+        row("duplicate envelope key",
+            hex("a5") + withBody(hex("a0")).mid(1) + text("op") + text("x"),
+            "duplicate map key \"op\"");
+        row("trailing byte", valid + hex("00"), "1 trailing bytes");
+        row("two frames", valid + valid, "trailing bytes");
+        row("tagged value", inA("c100"), "not allowed");
+        row("tagged frame", hex("d9d9f7") + valid, "not allowed");
+        row("half float", inA("f93c00"), "not allowed");
+        row("float", inA("fa3f800000"), "not allowed");
+        row("double", inA("fb3ff0000000000000"), "not allowed");
+        row("negative int", inA("20"), "negative integers");
+        row("int above 2^63-1", inA("1b8000000000000000"), "integer out of range");
+        row("undefined", inA("f7"), "simple value 23 not allowed");
+        row("simple 16", inA("f0"), "simple value 16 not allowed");
+        row("overlong UTF-8", inA("62c0af"), "bad text string");
+        row("surrogate UTF-8", inA("63eda080"), "bad text string");
+        row("bad UTF-8 in a key", withBody(hex("a162c0af00")), "bad text string");
+        row("bad UTF-8 in a chunk", inA("7f616161ffff"), "bad text string");
+        row("integer key", withBody(hex("a10100")), "map keys must be text strings");
+        row("byte string key", withBody(hex("a1416100")), "map keys must be text strings");
+        row("not a map", hex("83010203"), "a frame is a CBOR map");
+        row("id missing", edited(s("id"), {}), "\"id\" must be");
+        row("id as text", edited(s("id"), s("7")), "\"id\" must be");
+        row("type missing", edited(s("type"), {}), "\"type\" must be");
+        row("type unknown", edited(s("type"), s("request")), "\"type\" must be");
+        row("type as int", edited(s("type"), 1), "\"type\" must be");
+        row("op missing", edited(s("op"), {}), "\"op\" must be");
+        row("op empty", edited(s("op"), QString()), "\"op\" must be");
+        row("op too long", edited(s("op"), QString(MaxOpLength + 1, u'o')), "\"op\" must be");
+        row("op as bytes", edited(s("op"), QByteArray("ping")), "\"op\" must be");
+        row("body as array", edited(s("body"), QCborArray{}), "\"body\" must be a map");
+        row("body null", edited(s("body"), nullptr), "\"body\" must be a map");
+        row("error without code", edited(s("code"), {}, true), "needs text \"code\"");
+        row("error without message", edited(s("message"), {}, true), "needs text \"code\"");
+        row("error code as int", edited(s("code"), 16, true), "needs text \"code\"");
+        row("error message too long",
+            edited(s("message"), QString(MaxMessageLength + 1, u'm'), true), "needs text \"code\"");
+    }
+
+    void refusals()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(int, code);
+        QFETCH(QString, reason);
+        const auto f = decodeFrame(bytes, CborLimits{});
+        QVERIFY2(!f.ok(), "accepted");
+        QCOMPARE(errorName(ErrorCode(f.code())), errorName(ErrorCode(code)));
+        QVERIFY2(f.error().message.contains(reason), qPrintable(f.error().message));
+    }
+
+    void requestIdSurvivesEnvelopeErrors()
+    {
+        quint64 id = 0;
+        QVERIFY(!decodeFrame(edited(s("type"), s("bogus")), CborLimits{}, &id).ok());
+        QCOMPARE(id, quint64(7)); // the error frame can answer request 7
+        id = 99;
+        QVERIFY(!decodeFrame(edited(s("id"), {}), CborLimits{}, &id).ok());
+        QCOMPARE(id, quint64(99));
+        QVERIFY(!decodeFrame(inA("20"), CborLimits{}, &id).ok());
+        QCOMPARE(id, quint64(99)); // not reached: the CBOR itself was refused
+    }
+
+    void fieldGetters()
+    {
+        const QCborMap body{{s("key"), QByteArray(32, 'k')},
+                            {s("name"), s("bob")},
+                            {s("n"), 5},
+                            {s("neg"), -1},
+                            {s("list"), QCborArray{QByteArray(4, 'a'), QByteArray(5, 'b')}},
+                            {s("mixed"), QCborArray{QByteArray(4, 'a'), 3}}};
+        const auto refused = [](const auto &r, const char *key) -> QString {
+            if (r.ok())
+                return s("accepted \"%1\"").arg(s(key));
+            if (r.code() != int(ErrorCode::BadRequest))
+                return s("code ") + errorName(ErrorCode(r.code()));
+            if (!r.error().message.startsWith(s("\"%1\"").arg(s(key))))
+                return s("message does not name the field: ") + r.error().message;
+            return {};
+        };
+#define REFUSED(e, key) QVERIFY2(refused((e), key).isEmpty(), qPrintable(refused((e), key)))
+        QCOMPARE(bytesField(body, s("key"), 32, 32).value(), QByteArray(32, 'k'));
+        QVERIFY(bytesField(body, s("key"), 1, 64).ok());
+        REFUSED(bytesField(body, s("missing"), 0, 64), "missing");
+        REFUSED(bytesField(body, s("name"), 0, 64), "name");
+        REFUSED(bytesField(body, s("key"), 33, 33), "key");
+        REFUSED(bytesField(body, s("key"), 0, 31), "key");
+        QCOMPARE(bytesField(body, s("key"), 16, 16).error().message, s("\"key\" must be 16 bytes"));
+        QCOMPARE(textField(body, s("name"), 3).value(), s("bob"));
+        REFUSED(textField(body, s("missing"), 10), "missing");
+        REFUSED(textField(body, s("key"), 100), "key");
+        REFUSED(textField(body, s("name"), 2), "name");
+        QCOMPARE(uintField(body, s("missing"), 42, 100).value(), quint64(42));
+        QCOMPARE(uintField(body, s("n"), 42, 5).value(), quint64(5));
+        REFUSED(uintField(body, s("n"), 0, 4), "n");
+        REFUSED(uintField(body, s("neg"), 0, 100), "neg");
+        REFUSED(uintField(body, s("name"), 0, 100), "name");
+        QCOMPARE(requiredUintField(body, s("n"), 5).value(), quint64(5));
+        REFUSED(requiredUintField(body, s("missing"), 100), "missing");
+        REFUSED(requiredUintField(body, s("list"), 100), "list");
+        QCOMPARE(bytesListField(body, s("list"), 2, 4, 5).value().size(), qsizetype(2));
+        REFUSED(bytesListField(body, s("missing"), 2, 4, 5), "missing");
+        REFUSED(bytesListField(body, s("key"), 2, 4, 5), "key");
+        REFUSED(bytesListField(body, s("list"), 1, 4, 5), "list");
+        REFUSED(bytesListField(body, s("list"), 2, 5, 5), "list");
+        REFUSED(bytesListField(body, s("list"), 2, 4, 4), "list");
+        REFUSED(bytesListField(body, s("mixed"), 2, 0, 8), "mixed");
+#undef REFUSED
+    }
+
+    void everyMutantIsRefusedOrReencodes_data()
+    {
+        QTest::addColumn<QString>("sample");
+        QTest::addColumn<quint32>("seed");
+        quint32 seed = 100;
+        for (const auto &[name, f] : samples())
+            QTest::newRow(qPrintable(name)) << name << ++seed;
+    }
+
+    void everyMutantIsRefusedOrReencodes()
+    {
+        QFETCH(QString, sample);
+        QFETCH(quint32, seed);
+        const std::map<QString, Frame> frames = samples();
+        const QByteArray original = encodeFrame(frames.at(sample));
+        const QByteArray snapshot(original.constData(), original.size());
+        // The default limits, and tight ones the samples sit right at or above.
+        const CborLimits wide, tight{4, 12, original.size()};
+        int decoded = 0, refused = 0;
+        QString failure;
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(check(original, wide, decoded, refused).isEmpty());
+        int mutants = forEachMutant(original, seed, [&](const QByteArray &m) {
+            for (const CborLimits *limits : {&wide, &tight}) {
+                const QString why =
+                    failure.isEmpty() ? check(m, *limits, decoded, refused) : QString();
+                if (!why.isEmpty())
+                    failure = s("%1 (mutant %2, limits %3)")
+                                  .arg(why, QString::fromLatin1(m.toHex()),
+                                       s(limits == &wide ? "default" : "tight"));
+            }
+        });
+        for (int k = 0; k < 3000; ++k, ++mutants) { // and plain noise, CBOR-heavy
+            QRandomGenerator rng{quint32(k)};
+            QByteArray noise(int(rng.bounded(64)), '\0');
+            for (char &c : noise)
+                c = char(rng.bounded(3) == 0 ? rng.bounded(256) : 0x60 + rng.bounded(0x60));
+            noise.prepend(char(0xa1 + rng.bounded(4)));
+            const QString why =
+                failure.isEmpty() ? check(noise, wide, decoded, refused) : QString();
+            if (!why.isEmpty())
+                failure = why + s(" (noise %1)").arg(QString::fromLatin1(noise.toHex()));
+        }
+        qInfo("%s: %d bytes, %d mutants: %d refused, %d decoded, in %lld ms", qPrintable(sample),
+              int(original.size()), mutants, refused, decoded, qint64(timer.elapsed()));
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
+        QVERIFY(mutants > 10000);
+        QVERIFY(refused > 0 && decoded > 100); // both branches, not only the original
+        QCOMPARE(original, snapshot);
+        QCOMPARE(encodeFrame(frames.at(sample)), original);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFrameCodec)
+#include "tst_frame_codec.moc"
