@@ -29,13 +29,13 @@ Placement AuthorChains::add(const QString &author, quint64 counter, const QByteA
     return Placement::Accepted;
 }
 
-QList<quint64> AuthorChains::missing(const QString &author) const
+QList<quint64> AuthorChains::missing(const QString &author, bool fromFirstHeld) const
 {
     QList<quint64> out;
     auto it = m_chains.constFind(author);
     if (it == m_chains.constEnd() || it->entries.empty())
         return out;
-    quint64 expect = 1;
+    quint64 expect = fromFirstHeld ? it->entries.begin()->first : 1;
     for (const auto &[counter, entry] : it->entries) {
         for (; expect < counter && out.size() < 10000; ++expect)
             out << expect;

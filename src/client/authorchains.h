@@ -27,7 +27,10 @@ public:
     [[nodiscard]] Placement add(const QString &author, quint64 counter,
                                 const QByteArray &previousHash, const QByteArray &hash);
     // Counters below the author's highest that never arrived ("message missing" markers).
-    [[nodiscard]] QList<quint64> missing(const QString &author) const;
+    // fromFirstHeld: count only from the lowest counter held, for a reader who joined later
+    // without the earlier keys (the author's older messages are unreadable by design, not
+    // missing).
+    [[nodiscard]] QList<quint64> missing(const QString &author, bool fromFirstHeld = false) const;
     // The (counter, hash) an author ended with, from a boot-keg departure record.
     void setDeparted(const QString &author, quint64 lastCounter);
     void clearDeparted(const QString &author); // re-invited later

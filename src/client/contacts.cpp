@@ -36,8 +36,15 @@ static Status checkAgainstPin(Session &s, storage::Cache &cache, const QString &
     auto pinned = s.pinnedContact(name);
     if (!pinned)
         return upsertPin(cache, name, sign, box);
-    if (pinned->signPublicKey == sign && pinned->boxPublicKey == box)
-        return Ok{};
+    if (pinned->signPublicKey == sign && pinned->boxPublicKey == box) {
+        // The pinned key again, after another one was shown (a server that swapped the keys
+        // and put them back, A17): sending stays blocked until the user looks, but accepting
+        // must then keep the pinned key, not pin the one that was swapped in.
+        return cache.exec(QStringLiteral("UPDATE contacts SET pending_sign_pk = sign_pk, pending_box_pk = box_pk "
+                                         "WHERE username = ? AND pending_sign_pk IS NOT NULL "
+                                         "AND (pending_sign_pk != sign_pk OR pending_box_pk != box_pk)"),
+                          {name});
+    }
     *changed = true;
     return cache.exec(QStringLiteral("UPDATE contacts SET pending_sign_pk = ?, pending_box_pk = ?, trust = ?, "
                                      "updated_ms = ? WHERE username = ?"),

@@ -20,9 +20,34 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry)
                               quint64(entry.value(QStringLiteral("collectionVersion")).toInteger()),
                               entry.value(QStringLiteral("data")).toByteArray(),
                               entry.value(QStringLiteral("deleted")).toBool()};
+    RoomState *room = roomFor(dbId);
+    if (room && room->started()) {
+        // A10: nothing of a room reaches an invitee before they accept. Refusing the page
+        // keeps the cursor where it was, so after accepting the history arrives in full.
+        const keg::Member *me = room->head().version().member(m_identity->username.toUtf8());
+        if (me && me->state == keg::InviteState::Invited) {
+            const QString evidence = QStringLiteral("room version %1, keg %2 at collection version %3")
+                                         .arg(room->head().version().version)
+                                         .arg(hex(cached.kegId))
+                                         .arg(cached.collectionVersion);
+            // Stored after the page's transaction rolls back (one notice per room version).
+            QMetaObject::invokeMethod(this, [this, dbId, evidence, version = room->head().version().version] {
+                const QString tag = QStringLiteral("room version %1,").arg(version);
+                for (const storage::Notice &n : notices(dbId)) {
+                    if (n.kind == QLatin1String("early-room-data") && n.evidence.startsWith(tag))
+                        return;
+                }
+                addNotice(dbId, QStringLiteral("early-room-data"),
+                          QStringLiteral("The server sent this room's messages before you accepted the "
+                                         "invitation. Tavern did not open them."),
+                          evidence);
+            }, Qt::QueuedConnection);
+            return Error{int(SessionError::NotInRoom),
+                         QStringLiteral("room data offered before the invitation was accepted")};
+        }
+    }
     if (auto r = m_cache.putKeg(cached); !r)
         return r;
-    RoomState *room = roomFor(dbId);
     if (!room || cached.deleted)
         return Ok{};
     const auto quarantine = [&](const QString &why, const QString &kind = QStringLiteral("quarantined")) {
@@ -34,18 +59,41 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry)
     auto keg = keg::decodeKeg(cached.data);
     if (!keg)
         return quarantine(keg.error().message);
-    if (keg->type != keg::KegType::Message)
-        return Ok{}; // edits, receipts: next steps of the engine
     const PastMember *author = room->pastMember(keg->author);
     if (!author)
         return quarantine(QStringLiteral("%1 was never a member of this room").arg(keg->author),
                           QStringLiteral("bad-signature"));
+    // Signature and binding (DB, keg id) are checked for every keg, whatever its type or
+    // generation: a relabelled keg (A15) must not slip out as "not for this engine" or "no
+    // key" without a notice. Without a key openKeg stops after those checks.
+    static const crypto::SecureBytes noKey;
     const crypto::SecureBytes *key = room->keys().get(keg->generation);
-    if (!key)
-        return Ok{}; // history from before this user joined (since-join): not readable by design
-    auto plain = keg::openKeg(*keg, dbId, cached.kegId, *key, author->signPublicKey);
-    if (!plain)
-        return quarantine(plain.error().message, QStringLiteral("bad-signature"));
+    auto plain = keg::openKeg(*keg, dbId, cached.kegId, key ? *key : noKey, author->signPublicKey);
+    if (!plain) {
+        switch (keg::KegError(plain.code())) {
+        case keg::KegError::NoKeyForGeneration:
+            if (keg->generation <= room->head().version().currentGeneration())
+                return Ok{}; // history from before this user joined (since-join): not readable by design
+            return quarantine(QStringLiteral("it uses key generation %1, which no room version you verified "
+                                             "has started").arg(keg->generation),
+                              QStringLiteral("unknown-generation"));
+        case keg::KegError::WrongDb:
+            return quarantine(QStringLiteral("%1 wrote it for another conversation (A14)").arg(keg->author),
+                              QStringLiteral("wrong-room"));
+        case keg::KegError::WrongKegId:
+            return quarantine(QStringLiteral("it is a copy of %1's message %2 under another id")
+                                  .arg(keg->author, hex(keg->kegId)),
+                              QStringLiteral("replay"));
+        case keg::KegError::DecryptFailed:
+            return quarantine(plain.error().message);
+        default:
+            return quarantine(plain.error().message, QStringLiteral("bad-signature"));
+        }
+    }
+    if (keg->type != keg::KegType::Message) {
+        crypto::wipe(*plain);
+        return Ok{}; // edits, receipts: next steps of the engine
+    }
     auto msg = keg::decodeMessage(*plain);
     crypto::wipe(*plain);
     if (!msg)
@@ -53,28 +101,48 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry)
     // The author must have been a joined member allowed to post in the version they name,
     // and that version must be the one this device verified.
     const QByteArray known = room->hashAt(msg->headVersion);
-    if (!known.isEmpty() && known != msg->headHash) {
+    if (known.isEmpty()) {
+        // Every version up to our head is known, and the chain is synced before the kegs:
+        // a version we never verified can't vouch for the author (nor could any version).
+        return quarantine(QStringLiteral("%1 wrote it under room version %2, which this device has not "
+                                         "verified").arg(keg->author).arg(msg->headVersion),
+                          QStringLiteral("unknown-head"));
+    }
+    if (known != msg->headHash) {
         addNotice(dbId, QStringLiteral("fork"),
                   QStringLiteral("%1 wrote under a room version that differs from yours: the room may "
                                  "have been split by the server.").arg(keg->author),
                   QStringLiteral("version %1 theirs %2 ours %3").arg(msg->headVersion).arg(hex(msg->headHash), hex(known)));
         return Ok{};
     }
-    if (!known.isEmpty()) {
-        auto member = room->memberAt(msg->headVersion, keg->author);
-        if (!member || member->state != keg::InviteState::Joined
-            || !keg::roleAllows(member->role, keg::Privilege::Post))
-            return quarantine(QStringLiteral("%1 was not allowed to post in room version %2")
-                                  .arg(keg->author).arg(msg->headVersion),
-                              QStringLiteral("unauthorised-change"));
-    }
+    auto member = room->memberAt(msg->headVersion, keg->author);
+    if (!member || member->state != keg::InviteState::Joined
+        || !keg::roleAllows(member->role, keg::Privilege::Post))
+        return quarantine(QStringLiteral("%1 was not allowed to post in room version %2")
+                              .arg(keg->author).arg(msg->headVersion),
+                          QStringLiteral("unauthorised-change"));
     const QByteArray hash = keg::kegContentHash(*keg);
+    const quint64 highest = room->authors().highest(keg->author);
     switch (room->authors().add(keg->author, msg->counter, msg->previousHash, hash)) {
-    case Placement::Duplicate:
-        // Shown once. Our own message coming back from the server takes its server position.
+    case Placement::Duplicate: {
+        // Shown once (A13). The same keg again at a later place in the collection is the
+        // server replaying it (an honest server moves a keg only when its version changes).
+        auto rows = m_cache.select(QStringLiteral("SELECT server_order FROM messages WHERE db_id = ? AND keg_id = ?"),
+                                   {dbId, cached.kegId});
+        if (rows && !rows->empty()) {
+            const qint64 order = rows->front()[0].toLongLong();
+            if (order != UnsentOrder && order < qint64(cached.collectionVersion))
+                addNotice(dbId, QStringLiteral("replay"),
+                          QStringLiteral("The server delivered %1's message %2 again. It is shown once.")
+                              .arg(keg->author).arg(msg->counter),
+                          QStringLiteral("keg %1 at collection version %2, first at %3")
+                              .arg(hex(cached.kegId)).arg(cached.collectionVersion).arg(order));
+        }
+        // Our own message coming back from the server takes its server position.
         return m_cache.exec(QStringLiteral("UPDATE messages SET server_order = ? WHERE db_id = ? AND keg_id = ? "
                                            "AND server_order > ?"),
                             {qint64(cached.collectionVersion), dbId, cached.kegId, qint64(cached.collectionVersion)});
+    }
     case Placement::Equivocation:
     case Placement::BrokenLink:
         return quarantine(QStringLiteral("%1's message %2 contradicts the messages before it (replayed, "
@@ -86,6 +154,22 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry)
                           QStringLiteral("unauthorised-change"));
     case Placement::Accepted:
         break;
+    }
+    const QString where = QStringLiteral("keg %1 at collection version %2").arg(hex(cached.kegId)).arg(cached.collectionVersion);
+    if (msg->counter < highest) {
+        // A12 (or a withheld message delivered late, A11): shown in the author's order.
+        addNotice(dbId, QStringLiteral("message-order"),
+                  QStringLiteral("%1's message %2 arrived after their message %3: the server delivered them "
+                                 "out of order. Tavern shows them in %1's order.")
+                      .arg(keg->author).arg(msg->counter).arg(highest),
+                  where);
+    } else if (msg->counter > highest + 1 && (highest > 0 || room->keys().has(0))) {
+        // A11. (A reader without the room's first key joined later: an author's first
+        // readable message may rightly have a higher counter.)
+        addNotice(dbId, QStringLiteral("message-missing"),
+                  QStringLiteral("%1's messages %2 to %3 have not arrived: the server may be withholding them.")
+                      .arg(keg->author).arg(highest + 1).arg(msg->counter - 1),
+                  where);
     }
     return m_cache.exec(
         QStringLiteral("INSERT INTO messages (db_id, keg_id, author, counter, hash, prev_hash, kind, "
@@ -191,7 +275,9 @@ QList<MessageView> Session::messages(const QByteArray &roomId)
 QList<quint64> Session::missingCounters(const QByteArray &roomId, const QString &author)
 {
     RoomState *room = roomFor(roomId);
-    return room ? room->authors().missing(author) : QList<quint64>{};
+    // A reader without the room's first key (invited since-join) can't read, so can't miss,
+    // what an author wrote before their first message it holds.
+    return room ? room->authors().missing(author, !room->keys().has(0)) : QList<quint64>{};
 }
 
 } // namespace tavern::client

@@ -32,7 +32,7 @@ bool ServerProcess::start(int timeoutMs)
 {
     m_stdout.clear();
     m_port = 0;
-    QStringList args{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+    QStringList args{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(m_listenPort),
                      QStringLiteral("--storage"), QStringLiteral("sqlite:") + databasePath(),
                      QStringLiteral("--log-level"), QStringLiteral("debug")};
     m_process.setArguments(args + m_extraArgs);
@@ -49,6 +49,14 @@ bool ServerProcess::start(int timeoutMs)
         return m_port != 0 || m_process.state() != QProcess::Running;
     }, timeoutMs);
     return ok && m_port != 0;
+}
+
+bool ServerProcess::restart(int timeoutMs)
+{
+    if (running() || m_port == 0)
+        return false;
+    m_listenPort = m_port;
+    return start(timeoutMs);
 }
 
 int ServerProcess::terminate(int timeoutMs)

@@ -22,6 +22,9 @@ public:
     int terminate(int timeoutMs = 15000);
     // SIGKILL: no shutdown code runs (the durability test).
     void kill9();
+    // Starts again on the same database and the same port (after kill9 or terminate), so
+    // clients that keep their URL reconnect to it.
+    [[nodiscard]] bool restart(int timeoutMs = 15000);
     [[nodiscard]] bool running() const { return m_process.state() == QProcess::Running; }
 
     quint16 port() const { return m_port; }
@@ -38,6 +41,7 @@ private:
     QByteArray m_stdout;
     QByteArray m_stderr;
     quint16 m_port = 0;
+    quint16 m_listenPort = 0; // 0: any free port
 };
 
 } // namespace tavern::test
