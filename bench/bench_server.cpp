@@ -13,8 +13,9 @@
 //      -> receiver's push, vs the same path through the bare relay.
 // Every loop is bounded in count and time. Usage (all optional):
 //   bench_server [--clients 50] [--window 8] [--kegs-per-client 600] [--kegs-per-put 1]
+//                [--batched-put 10 (context line; 1 = skip)] [--only ingest|fanout|latency]
 //                [--members 50] [--posts 1500] [--fanout-window 32] [--latency 1000]
-//                [--rounds 3] [--payload 256] [--quick]
+//                [--rounds 5] [--payload 256] [--quick]
 #include "serverprocess.h"
 
 #include "crypto/contexts.h"
@@ -67,9 +68,15 @@ using Clock = std::chrono::steady_clock;
 
 double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+test::ServerProcess *g_server = nullptr; // killed by die(): no orphaned server
+
 [[noreturn]] void die(const QString &why)
 {
     std::fprintf(stderr, "bench_server: %s\n", qPrintable(why));
+    if (g_server) {
+        std::fprintf(stderr, "server log tail:\n%s\n", qPrintable(g_server->logs().right(2000)));
+        g_server->kill9();
+    }
     std::fflush(stderr);
     std::_Exit(1);
 }
@@ -151,6 +158,16 @@ pid_t childNamed(const QByteArray &name)
             return pid_t(pid);
     }
     return 0;
+}
+
+// Other work on the machine skews everything here: printed so a reader can tell.
+QByteArray loadAverage()
+{
+    QFile f(QStringLiteral("/proc/loadavg"));
+    if (!f.open(QIODevice::ReadOnly))
+        return "unknown\n";
+    const QList<QByteArray> parts = f.readAll().split(' ');
+    return parts.mid(0, 3).join(' ') + " (1/5/15 min)\n";
 }
 
 void setLowDelay(QWebSocket &ws)
@@ -448,6 +465,23 @@ public:
         return double(n) / secondsSince(t0);
     }
 
+    // Milliseconds of one autocommit INSERT of `row` (one transaction, one fsync).
+    double commitOne(const Row &row)
+    {
+        const auto t0 = Clock::now();
+        m_insert.addBindValue(row.dbId);
+        m_insert.addBindValue(keg::newKegId());
+        m_insert.addBindValue(qint64(1));
+        m_insert.addBindValue(QString::fromUtf8(row.author));
+        m_insert.addBindValue(0);
+        m_insert.addBindValue(++m_cv[row.dbId]);
+        m_insert.addBindValue(0);
+        m_insert.addBindValue(row.data);
+        if (!m_insert.exec())
+            die(QStringLiteral("raw sqlite: %1").arg(m_insert.lastError().text()));
+        return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    }
+
 private:
     QSqlDatabase m_db;
     QSqlQuery m_insert;
@@ -587,11 +621,12 @@ struct Options
     int window = 8;
     int kegsPerClient = 600;
     int kegsPerPut = 1;
+    int batchedPut = 10; // context line: kegs per keg.put of a client flushing its outbox
     int members = 50;
     int posts = 1500;
     int fanoutWindow = 32;
     int latencySamples = 1000;
-    int rounds = 3;
+    int rounds = 5;
     int payload = 256;
 };
 
@@ -632,6 +667,7 @@ int main(int argc, char **argv)
     o.window = intArg(args, "--window", o.window);
     o.kegsPerClient = intArg(args, "--kegs-per-client", o.kegsPerClient);
     o.kegsPerPut = std::min(100, intArg(args, "--kegs-per-put", o.kegsPerPut));
+    o.batchedPut = std::min(100, intArg(args, "--batched-put", o.batchedPut));
     o.members = intArg(args, "--members", o.members);
     o.posts = intArg(args, "--posts", o.posts);
     o.fanoutWindow = intArg(args, "--fanout-window", o.fanoutWindow);
@@ -647,7 +683,7 @@ int main(int argc, char **argv)
     if (!crypto::ensureSodium())
         return 1;
     const auto benchStart = Clock::now();
-    const auto overBudget = [&] { return secondsSince(benchStart) > 100; };
+    const auto overBudget = [&] { return secondsSince(benchStart) > 75; };
 
     QTimer ticker; // see runUntil()
     ticker.start(5);
@@ -656,14 +692,14 @@ int main(int argc, char **argv)
     // so that C connections stand in for many more devices. Debug logging gives one
     // "store.commit jobs=N" line per transaction: the group-commit batch sizes.
     test::ServerProcess server({QStringLiteral("--rate"), QStringLiteral("1000000"),
-                                QStringLiteral("--burst"), QStringLiteral("1000000"),
-                                QStringLiteral("--max-connections-per-user"), QStringLiteral("16")});
+                                QStringLiteral("--burst"), QStringLiteral("1000000")});
+    g_server = &server;
     if (!server.start())
         die(QStringLiteral("tavern-server did not start: %1").arg(server.logs()));
     const pid_t serverPid = childNamed("tavern-server");
     const QUrl url = server.url();
 
-    const int people = std::max(o.clients, o.members);
+    const int people = std::max({o.clients, o.members, 3});
     std::vector<Member> users(static_cast<std::size_t>(people));
     {
         Client admin(url);
@@ -685,17 +721,19 @@ int main(int argc, char **argv)
     std::printf("bench_server: real tavern-server (pid %d) on %s, SQLite WAL synchronous=FULL, "
                 "loopback, %u cores\n",
                 int(serverPid), qPrintable(url.toString()), std::thread::hardware_concurrency());
+    std::printf("  load average at start: %s", loadAverage().constData());
     std::printf("  keg payload %d bytes; ours and raw alternated, %d rounds, median shown; ratio = ours / raw\n",
                 o.payload, o.rounds);
     std::fflush(stdout);
 
     // ---- 1. durable ingest -------------------------------------------------------------
-    std::vector<double> ingest, rawBatch, rawRow;
+    // One round: every client pipelines kegsPerClient fresh kegs into its personal DB,
+    // kegsPerPut per keg.put, `window` requests in flight. Returns kegs/s; `rows` receives
+    // the same kegs as rows for the raw baseline.
     CommitStats ingestCommits;
-    double ingestServerCpu = 0, ingestClientCpu = 0, ingestSecs = 0;
+    double ingestServerCpu = 0, ingestClientCpu = 0, ingestSecs = 0, ingestKegs = 0;
     qsizetype kegBytes = 0;
-    RawSqlite raw(server.tempPath(QStringLiteral("raw.sqlite")));
-    for (int round = 0; doIngest && round < o.rounds && !(round > 0 && overBudget()); ++round) {
+    const auto ingestRound = [&](int kegsPerPut, std::vector<Row> *rows, bool account) {
         std::vector<SealJob> jobs;
         for (int c = 0; c < o.clients; ++c) {
             const auto &u = users[std::size_t(c)];
@@ -705,20 +743,20 @@ int main(int argc, char **argv)
         const std::vector<QByteArray> sealed = sealMany(jobs, plaintext);
         kegBytes = sealed.front().size();
         std::vector<Stream> streams(std::size_t(o.clients));
-        std::vector<Row> rows;
         for (int c = 0; c < o.clients; ++c) {
             Stream &s = streams[std::size_t(c)];
             s.client = users[std::size_t(c)].conn.get();
-            const int frames = (o.kegsPerClient + o.kegsPerPut - 1) / o.kegsPerPut;
-            quint64 id = s.client->reserveIds(quint64(frames));
-            for (int k = 0; k < o.kegsPerClient; k += o.kegsPerPut) {
+            const std::size_t first = std::size_t(c) * std::size_t(o.kegsPerClient);
+            quint64 id = s.client->reserveIds(quint64((o.kegsPerClient + kegsPerPut - 1) / kegsPerPut));
+            for (int k = 0; k < o.kegsPerClient; k += kegsPerPut) {
                 QCborArray list;
-                for (int j = k; j < std::min(o.kegsPerClient, k + o.kegsPerPut); ++j) {
-                    const std::size_t i = std::size_t(c) * std::size_t(o.kegsPerClient) + std::size_t(j);
+                for (int j = k; j < std::min(o.kegsPerClient, k + kegsPerPut); ++j) {
+                    const std::size_t i = first + std::size_t(j);
                     list.append(sealed[i]);
-                    rows.push_back({jobs[i].dbId, keg::newKegId(), jobs[i].author->username.toUtf8(), sealed[i]});
+                    if (rows)
+                        rows->push_back({jobs[i].dbId, keg::newKegId(), jobs[i].author->username.toUtf8(), sealed[i]});
                 }
-                s.frames.push_back(putFrame(id++, jobs[std::size_t(c) * std::size_t(o.kegsPerClient)].dbId, list));
+                s.frames.push_back(putFrame(id++, jobs[first].dbId, list));
             }
         }
         const qsizetype logFrom = server.logs().size();
@@ -726,17 +764,27 @@ int main(int argc, char **argv)
         const double secs = runStreams(streams, o.window, 60000);
         const double serverCpu = processCpu(serverPid) - cpu0, clientCpu = threadCpu() - me0;
         spin(20);
-        const CommitStats cs = commitsIn(server.logs().mid(logFrom));
-        ingest.push_back(double(jobs.size()) / secs);
-        ingestCommits.commits += cs.commits;
-        ingestCommits.jobs += cs.jobs;
-        ingestCommits.maxJobs = std::max(ingestCommits.maxJobs, cs.maxJobs);
-        ingestServerCpu += serverCpu;
-        ingestClientCpu += clientCpu;
-        ingestSecs += secs;
-
+        if (account) {
+            const CommitStats cs = commitsIn(server.logs().mid(logFrom));
+            ingestCommits.commits += cs.commits;
+            ingestCommits.jobs += cs.jobs;
+            ingestCommits.maxJobs = std::max(ingestCommits.maxJobs, cs.maxJobs);
+            ingestServerCpu += serverCpu;
+            ingestClientCpu += clientCpu;
+            ingestSecs += secs;
+            ingestKegs += double(jobs.size());
+        }
+        return double(jobs.size()) / secs;
+    };
+    std::vector<double> ingest, ingestBatched, rawBatch, rawRow;
+    RawSqlite raw(server.tempPath(QStringLiteral("raw.sqlite")));
+    for (int round = 0; doIngest && round < o.rounds && !(round > 0 && overBudget()); ++round) {
+        std::vector<Row> rows;
+        ingest.push_back(ingestRound(o.kegsPerPut, &rows, true));
         rawBatch.push_back(raw.insert(rows, rows.size(), 1000, false));
         rawRow.push_back(raw.insert(rows, std::min<std::size_t>(rows.size(), 3000), 1, true));
+        if (o.batchedPut > 1)
+            ingestBatched.push_back(ingestRound(o.batchedPut, nullptr, false));
     }
 
     // ---- 2. fan-out ------------------------------------------------------------------
@@ -805,7 +853,7 @@ int main(int argc, char **argv)
 
     std::vector<double> fanout, relayRate;
     CommitStats fanoutCommits;
-    double fanoutServerCpu = 0, fanoutClientCpu = 0, fanoutSecs = 0;
+    double fanoutServerCpu = 0, fanoutClientCpu = 0, fanoutSecs = 0, fanoutDeliveries = 0;
     QByteArray samplePush;
     RelayThread relayThread;
     for (int round = 0; doFanout && round < o.rounds && !(round > 0 && overBudget()); ++round) {
@@ -855,6 +903,7 @@ int main(int argc, char **argv)
         fanoutServerCpu += serverCpu;
         fanoutClientCpu += clientCpu;
         fanoutSecs += secs;
+        fanoutDeliveries += double(expected);
 
         // The bare relay: M receivers, one sender, the same bytes as a real keg push, the
         // same window.
@@ -902,7 +951,7 @@ int main(int argc, char **argv)
         body.insert(QStringLiteral("peer"), users[2].id.username);
         dm = sender.expectOk(op::DmCreate, body).body.value(QStringLiteral("dbId")).toByteArray();
     }
-    std::vector<double> lat, rawLat;
+    std::vector<double> lat, rawLat, commitLat;
     const int perRound = std::max(1, o.latencySamples / o.rounds);
     for (int round = 0; doLatency && round < o.rounds && !(round > 0 && overBudget()); ++round) {
         std::vector<SealJob> jobs(std::size_t(perRound), SealJob{&users[1].id, dm, &personalKey});
@@ -944,6 +993,11 @@ int main(int argc, char **argv)
             rawLat.push_back(std::chrono::duration<double, std::milli>(rr.lastAt - t0).count());
         }
         relayThread.stop();
+
+        // Context: the durability floor, one SQLite commit of a row of the same size.
+        const Row row{dm, {}, users[1].id.username.toUtf8(), sealed[0]};
+        for (int i = 0; i < perRound; ++i)
+            commitLat.push_back(raw.commitOne(row));
     }
 
     // ---- results ---------------------------------------------------------------------
@@ -960,6 +1014,10 @@ int main(int argc, char **argv)
     std::printf("      raw = SQLite 1000-row transactions, %lld-byte rows, same table and indexes\n",
                 static_cast<long long>(kegBytes));
     printRow("  context: SQLite one transaction per row", QString(), num(rawRowM), ratio(ingestM, rawRowM));
+    if (!ingestBatched.empty()) {
+        std::snprintf(label, sizeof label, "  context: %d kegs per keg.put (outbox flush)", o.batchedPut);
+        printRow(label, num(median(ingestBatched)), num(rawBatchM), ratio(median(ingestBatched), rawBatchM));
+    }
     std::snprintf(label, sizeof label, "fan-out deliveries/s (room of %d, window %d)", M, o.fanoutWindow);
     printRow(label, num(fanoutM), num(relayM), ratio(fanoutM, relayM));
     std::printf("      raw = bare Qt WebSocket relay, no storage, %lld-byte messages\n",
@@ -967,6 +1025,9 @@ int main(int argc, char **argv)
     printRow("delivery latency p50 ms (DM, sequential)", num(p50, 3), num(rp50, 3), ratio(p50, rp50));
     printRow("delivery latency p99 ms", num(p99, 3), num(rp99, 3), ratio(p99, rp99));
     std::printf("      raw = bare Qt relay send -> receive; %zu samples each\n", lat.size());
+    printRow("  context: SQLite one-row commit p50 / p99 ms", QString(),
+             num(percentile(commitLat, 0.5), 3) + QStringLiteral(" / ") + num(percentile(commitLat, 0.99), 3),
+             QString());
 
     const auto perCommit = [](const CommitStats &c) { return c.commits ? double(c.jobs) / c.commits : 0.0; };
     std::printf("\n  group commit: ingest %d commits, %.1f jobs/commit (max %d), %.0f commits/s; "
@@ -978,6 +1039,8 @@ int main(int argc, char **argv)
                 "fan-out server %.0f%%, bench clients %.0f%%\n",
                 100 * ingestServerCpu / ingestSecs, 100 * ingestClientCpu / ingestSecs,
                 100 * fanoutServerCpu / fanoutSecs, 100 * fanoutClientCpu / fanoutSecs);
+    std::printf("  server cpu: %.1f us per ingested keg, %.2f us per fan-out delivery\n",
+                1e6 * ingestServerCpu / ingestKegs, 1e6 * fanoutServerCpu / fanoutDeliveries);
     std::printf("  rounds: ingest %s | raw %s; fan-out %s | relay %s\n",
                 qPrintable([&] { QStringList l; for (double v : ingest) l << num(v); return l.join(QLatin1Char(' ')); }()),
                 qPrintable([&] { QStringList l; for (double v : rawBatch) l << num(v); return l.join(QLatin1Char(' ')); }()),
@@ -988,11 +1051,12 @@ int main(int argc, char **argv)
                 "latency p99 <= 2 ms: %s (%.3f ms)\n",
                 g1 ? "met" : "NOT met", ingestM / rawBatchM, g2 ? "met" : "NOT met", fanoutM / relayM,
                 g3 ? "met" : "NOT met", p99);
-    std::printf("  total %.1f s\n", secondsSince(benchStart));
+    std::printf("  total %.1f s; load average at end: %s", secondsSince(benchStart), loadAverage().constData());
     std::fflush(stdout);
 
     for (auto &u : users)
         u.conn.reset();
     server.terminate();
+    g_server = nullptr;
     return 0;
 }

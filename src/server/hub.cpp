@@ -28,6 +28,20 @@ QList<Connection *> Hub::all() const
     return out;
 }
 
+bool Hub::anyOnline(const QStringList &users, const Connection *except) const
+{
+    for (const QString &u : users) {
+        const auto it = m_online.constFind(u);
+        if (it == m_online.cend())
+            continue;
+        for (const Connection *c : *it) {
+            if (c != except)
+                return true;
+        }
+    }
+    return false;
+}
+
 int Hub::push(const QStringList &users, const protocol::Frame &frame, const Connection *except)
 {
     QByteArray bytes;

@@ -100,7 +100,7 @@ void KegService::pushKegs(const QByteArray &dbId, const std::vector<KegRecord> &
     if (!db || !*db)
         return;
     auto users = recipients(m_s.store, **db);
-    if (!users)
+    if (!users || !m_s.hub.anyOnline(*users, origin))
         return;
     for (const KegRecord &k : kegs) {
         QCborMap body = kegToCbor(k);

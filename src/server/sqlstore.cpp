@@ -127,11 +127,58 @@ void SqlStore::close()
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
-Status SqlStore::begin() { return exec(QStringLiteral("BEGIN")); }
-Status SqlStore::commit() { return exec(QStringLiteral("COMMIT")); }
-void SqlStore::rollback() { (void)exec(QStringLiteral("ROLLBACK")); }
-Status SqlStore::savepoint() { return exec(QStringLiteral("SAVEPOINT job")); }
-Status SqlStore::release() { return exec(QStringLiteral("RELEASE SAVEPOINT job")); }
+Status SqlStore::step(const QString &sql)
+{
+    QSqlQuery &q = prepared(sql);
+    Status r = run(q);
+    q.finish();
+    return r;
+}
+
+void SqlStore::forgetReads()
+{
+    m_dbCache.clear();
+    m_membersCache.clear();
+    m_memberCache.clear();
+}
+
+bool SqlStore::cacheUsable()
+{
+    if (m_inTransaction)
+        return false;
+    if (!m_cacheAge.isValid() || m_cacheAge.hasExpired(100)) {
+        forgetReads();
+        m_cacheAge.start();
+    }
+    return true;
+}
+
+// Transaction control runs once or twice per request under load: prepared once, like the
+// queries, instead of being parsed again on every call.
+Status SqlStore::begin()
+{
+    forgetReads();
+    m_inTransaction = true;
+    return step(QStringLiteral("BEGIN"));
+}
+
+Status SqlStore::commit()
+{
+    Status r = step(QStringLiteral("COMMIT"));
+    if (r)
+        m_inTransaction = false;
+    return r;
+}
+
+void SqlStore::rollback()
+{
+    (void)exec(QStringLiteral("ROLLBACK"));
+    m_inTransaction = false;
+    forgetReads();
+}
+
+Status SqlStore::savepoint() { return step(QStringLiteral("SAVEPOINT job")); }
+Status SqlStore::release() { return step(QStringLiteral("RELEASE SAVEPOINT job")); }
 void SqlStore::rollbackToSavepoint()
 {
     (void)exec(QStringLiteral("ROLLBACK TO SAVEPOINT job"));
@@ -167,6 +214,11 @@ Status SqlStore::insertUser(const UserRecord &u)
 
 Maybe<DbRecord> SqlStore::db(const QByteArray &dbId)
 {
+    const bool cache = cacheUsable();
+    if (cache) {
+        if (auto it = m_dbCache.constFind(dbId); it != m_dbCache.cend())
+            return *it;
+    }
     QSqlQuery &q = prepared(QStringLiteral("SELECT ") + DbCols + QStringLiteral(" FROM dbs WHERE db_id = ?"));
     q.addBindValue(dbId);
     if (auto r = run(q); !r)
@@ -175,6 +227,8 @@ Maybe<DbRecord> SqlStore::db(const QByteArray &dbId)
     if (q.next())
         out = dbFrom(q);
     q.finish();
+    if (cache)
+        m_dbCache.insert(dbId, out);
     return out;
 }
 
@@ -193,17 +247,17 @@ Status SqlStore::insertDb(const DbRecord &d)
 
 Result<quint64> SqlStore::nextCollectionVersion(const QByteArray &dbId)
 {
-    QSqlQuery &up = prepared(QStringLiteral(
-        "UPDATE dbs SET collection_version = collection_version + 1 WHERE db_id = ?"));
-    up.addBindValue(dbId);
-    if (auto r = run(up); !r)
-        return r.error();
-    QSqlQuery &q = prepared(QStringLiteral("SELECT collection_version FROM dbs WHERE db_id = ?"));
+    // One statement instead of UPDATE + SELECT (RETURNING: SQLite >= 3.35, PostgreSQL).
+    QSqlQuery &q = prepared(QStringLiteral(
+        "UPDATE dbs SET collection_version = collection_version + 1 WHERE db_id = ? "
+        "RETURNING collection_version"));
     q.addBindValue(dbId);
     if (auto r = run(q); !r)
         return r.error();
-    if (!q.next())
+    if (!q.next()) {
+        q.finish();
         return makeError(StoreError::Failed, QStringLiteral("no such KegDB"));
+    }
     const quint64 v = q.value(0).toULongLong();
     q.finish();
     return v;

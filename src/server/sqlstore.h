@@ -5,7 +5,9 @@
 #include "migrations.h"
 #include "store.h"
 
+#include <QElapsedTimer>
 #include <QHash>
+#include <QPair>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 
@@ -55,11 +57,26 @@ private:
     Status migrate();
     Error failure(const QSqlQuery &q) const;
 
+    Status step(const QString &sql); // a prepared statement without results (BEGIN, SAVEPOINT...)
+    void forgetReads();
+
     QString m_path;
     QString m_sync;
     QString m_connectionName;
     QSqlDatabase m_db;
     QHash<QString, QSqlQuery> m_queries;
+
+    // Read cache for the hot lookups of every request (access pre-checks, push recipients).
+    // Writes happen only inside begin()/commit(), so a read made outside a transaction stays
+    // true until the next begin(), which empties the cache; reads inside a transaction (which
+    // may roll back) are never cached, so the in-transaction access checks always hit the
+    // database. Entries also expire after 100 ms, for a writer outside this process.
+    bool m_inTransaction = false;
+    QElapsedTimer m_cacheAge;
+    QHash<QByteArray, std::optional<DbRecord>> m_dbCache;
+    QHash<QByteArray, std::vector<MemberRecord>> m_membersCache;
+    QHash<QPair<QByteArray, QString>, std::optional<MemberRecord>> m_memberCache;
+    [[nodiscard]] bool cacheUsable();
 };
 
 } // namespace tavern::server

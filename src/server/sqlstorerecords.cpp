@@ -146,6 +146,11 @@ Status SqlStore::insertBootKeg(const BootKegRecord &b)
 
 Maybe<MemberRecord> SqlStore::member(const QByteArray &dbId, const QString &username)
 {
+    const bool cache = cacheUsable();
+    if (cache) {
+        if (auto it = m_memberCache.constFind({dbId, username}); it != m_memberCache.cend())
+            return *it;
+    }
     QSqlQuery &q = prepared(MemberSelect + QStringLiteral("WHERE m.db_id = ? AND m.username = ?"));
     q.addBindValue(dbId);
     q.addBindValue(username);
@@ -155,16 +160,26 @@ Maybe<MemberRecord> SqlStore::member(const QByteArray &dbId, const QString &user
     if (q.next())
         out = memberFrom(q);
     q.finish();
+    if (cache)
+        m_memberCache.insert({dbId, username}, out);
     return out;
 }
 
 Result<std::vector<MemberRecord>> SqlStore::members(const QByteArray &dbId)
 {
+    const bool cache = cacheUsable();
+    if (cache) {
+        if (auto it = m_membersCache.constFind(dbId); it != m_membersCache.cend())
+            return *it;
+    }
     QSqlQuery &q = prepared(MemberSelect + QStringLiteral("WHERE m.db_id = ? ORDER BY m.username"));
     q.addBindValue(dbId);
     if (auto r = run(q); !r)
         return r.error();
-    return collect<MemberRecord>(q, memberFrom);
+    auto out = collect<MemberRecord>(q, memberFrom);
+    if (cache && out)
+        m_membersCache.insert(dbId, *out);
+    return out;
 }
 
 Status SqlStore::setMembers(const QByteArray &dbId, const std::vector<MemberRecord> &members)
