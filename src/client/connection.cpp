@@ -86,6 +86,26 @@ void Connection::onConnected()
     }
 }
 
+// A login step failed. A link that dropped, an answer that never came, a busy or stopping
+// server, or a stale challenge is no refusal: close and reconnect with backoff. Anything else
+// (unknown user, wrong keys) is: stop, since reconnecting won't help.
+void Connection::loginFailed(const Error &e)
+{
+    using protocol::ErrorCode;
+    const int c = e.code;
+    const bool retry = c >= int(LinkError::Disconnected) || c == int(ErrorCode::RateLimited)
+                       || c == int(ErrorCode::ShuttingDown) || c == int(ErrorCode::Internal)
+                       || c == int(ErrorCode::ChallengeUnknown) || c == int(ErrorCode::ChallengeExpired);
+    if (retry) {
+        if (m_running && m_socket.state() == QAbstractSocket::ConnectedState)
+            m_socket.abort(); // disconnected() schedules the next attempt
+        return;
+    }
+    m_running = false;
+    Q_EMIT fatalError(e.message);
+    m_socket.close();
+}
+
 void Connection::authenticate()
 {
     setState(State::Authenticating);
@@ -93,10 +113,8 @@ void Connection::authenticate()
     body.insert(QStringLiteral("username"), m_identity->username);
     const auto id = m_nextId++;
     m_pending.insert(id, {[this](Result<QCborMap> r) {
-                              if (!r) {
-                                  Q_EMIT fatalError(r.error().message);
-                                  return;
-                              }
+                              if (!r)
+                                  return loginFailed(r.error());
                               const QByteArray nonce = r->value(QStringLiteral("nonce")).toByteArray();
                               QCborMap login;
                               login.insert(QStringLiteral("username"), m_identity->username);
@@ -106,12 +124,8 @@ void Connection::authenticate()
                                                         protocol::authMessage(nonce, m_identity->username)));
                               const auto loginId = m_nextId++;
                               m_pending.insert(loginId, {[this](Result<QCborMap> ok) {
-                                                             if (!ok) {
-                                                                 m_running = false;
-                                                                 Q_EMIT fatalError(ok.error().message);
-                                                                 m_socket.close();
-                                                                 return;
-                                                             }
+                                                             if (!ok)
+                                                                 return loginFailed(ok.error());
                                                              setState(State::Ready);
                                                              Q_EMIT ready();
                                                          },

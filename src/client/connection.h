@@ -62,6 +62,7 @@ private:
     void onDisconnected();
     void onBinary(const QByteArray &message);
     void authenticate();
+    void loginFailed(const Error &e);
     void scheduleReconnect();
     void failAll(LinkError code, const QString &message);
     void send(quint64 id, const QString &op, const QCborMap &body);

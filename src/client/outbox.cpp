@@ -1,6 +1,7 @@
 // Session: the outbox. Every outgoing change is stored first and sent in order; a message is
-// retried with the same keg bytes until acknowledged, a room change is rebuilt on the newest
-// head when another member's change won the race.
+// retried with the same keg bytes until acknowledged, a room change with the same version
+// bytes while it fits the head, and rebuilt on the newest head when another member's change
+// won the race.
 #include "session.h"
 
 #include "protocol/boundedcbor.h"
@@ -68,12 +69,36 @@ void Session::sendItem(const storage::OutboxItem &item, std::function<void(bool 
     QCborMap payload = decoded->toMap();
     const bool edit = item.op == protocol::op::BootKegPut;
     if (edit) {
-        auto built = buildBootKegEdit(payload);
-        if (!built) {
-            (void)m_cache.setOutboxState(item.id, storage::OutboxState::Failed, built.error().message);
+        // The version sent last time, if any: sent again byte for byte while it still fits
+        // the head (the server answers a duplicate if it stored it), done if the room already
+        // holds it (stored, but the answer was lost to a crash or a dropped link).
+        auto sent = keg::SignedBootKeg::decode(payload.value(QStringLiteral("built")).toByteArray());
+        RoomState *room = roomFor(item.dbId);
+        const bool known = sent && room && room->started();
+        if (known && room->hashAt(sent->version().version) == sent->hash()) {
+            (void)m_cache.setOutboxState(item.id, storage::OutboxState::Sent);
             return done(false);
         }
-        payload = *built;
+        if (known && sent->version().version == room->head().version().version + 1) {
+            payload = QCborMap{{QStringLiteral("dbId"), item.dbId}, {QStringLiteral("version"), sent->encode()}};
+        } else {
+            auto built = buildBootKegEdit(payload);
+            if (!built) {
+                (void)m_cache.setOutboxState(item.id, storage::OutboxState::Failed, built.error().message);
+                return done(false);
+            }
+            if (built->isEmpty()) { // the change is already in the room (made by another member)
+                (void)m_cache.setOutboxState(item.id, storage::OutboxState::Sent);
+                return done(false);
+            }
+            // Stored before it goes out, so that a retry sends these very bytes.
+            payload.insert(QStringLiteral("built"), built->value(QStringLiteral("version")));
+            if (auto r = m_cache.exec(QStringLiteral("UPDATE outbox SET payload = ? WHERE id = ?"),
+                                      {payload.toCborValue().toCbor(), item.id});
+                !r)
+                return done(true);
+            payload = *built;
+        }
     }
     m_conn->request(item.op, payload, [this, item, payload, edit, done](Result<QCborMap> r) {
         if (r) {
@@ -90,8 +115,9 @@ void Session::sendItem(const storage::OutboxItem &item, std::function<void(bool 
             return done(false);
         }
         if (transient(r.code())) {
-            // Kept queued; sent again (same bytes) after the next reconnect or a short wait.
-            if (r.code() < int(LinkError::Disconnected))
+            // Kept queued; sent again (same bytes) after the next reconnect, or after a short
+            // wait when the link is still up (a busy server, an answer that timed out).
+            if (r.code() != int(LinkError::Disconnected) && r.code() != int(LinkError::NotReady))
                 QTimer::singleShot(1000, this, &Session::pumpOutbox);
             return done(true);
         }

@@ -184,15 +184,17 @@ void Session::pumpDepartures(const QByteArray &roomId)
         if (!r)
             return;
         RoomState *current = roomFor(roomId);
+        // Looked up again: the head may have moved on (even removed us) while we asked.
+        const keg::Member *self =
+            current ? current->head().version().member(m_identity->username.toUtf8()) : nullptr;
         for (const QCborValue &v : r->value(QStringLiteral("requests")).toArray()) {
             const QByteArray request = v.toMap().value(QStringLiteral("request")).toByteArray();
             auto req = keg::decodeDepartureRequest(request);
-            if (!req || !current)
+            if (!req || !self)
                 continue;
             const keg::Member *who = current->head().version().member(req->username);
             const bool mine = who && (who->invitedBy == m_identity->username.toUtf8()
-                                      || current->head().version().member(m_identity->username.toUtf8())->role
-                                             == keg::Role::Admin);
+                                      || self->role == keg::Role::Admin);
             if (!mine)
                 continue;
             QCborMap i = intent(QStringLiteral("depart"), roomId);
@@ -203,6 +205,8 @@ void Session::pumpDepartures(const QByteArray &roomId)
     });
 }
 
+// The bootkeg.put body for a queued room change, built on the current head; an empty map
+// when nothing is left to change (a departure another member carried first).
 Result<QCborMap> Session::buildBootKegEdit(const QCborMap &i)
 {
     const QByteArray roomId = i.value(QStringLiteral("dbId")).toByteArray();
@@ -231,6 +235,8 @@ Result<QCborMap> Session::buildBootKegEdit(const QCborMap &i)
         auto req = keg::decodeDepartureRequest(i.value(QStringLiteral("request")).toByteArray());
         if (!req)
             return req.error();
+        if (!room->head().version().member(req->username))
+            return QCborMap{}; // another member carried it first: nothing left to do
         const QString who = QString::fromUtf8(req->username);
         const quint64 last = room->authors().highest(who);
         step = b.completeDeparture(*req, last, room->authors().hashOf(who, last));

@@ -7,12 +7,21 @@
 #include "protocol/ops.h"
 
 #include <QCborArray>
+#include <QTimer>
 
 namespace tavern::client {
 
 namespace {
 constexpr int KindPersonal = 0, KindDm = 1, KindRoom = 2;
 constexpr int PageSize = 500;
+
+// A request worth repeating on the same link a moment later (the server was busy). A dropped
+// link ends the sync instead: the reconnect syncs again from the stored cursors.
+constexpr int RetryMs = 1000;
+bool retryLater(int code)
+{
+    return code == int(protocol::ErrorCode::RateLimited) || code == int(protocol::ErrorCode::Internal);
+}
 
 int kindOf(const QString &name)
 {
@@ -54,6 +63,8 @@ void Session::onReady()
 void Session::syncAll(std::function<void()> done)
 {
     m_conn->request(protocol::op::DbList, {}, [this, done](Result<QCborMap> r) {
+        if (!r && retryLater(r.code()))
+            return QTimer::singleShot(RetryMs, this, [this, done] { syncAll(done); });
         if (!r)
             return done();
         auto steps = std::make_shared<QList<std::function<void(std::function<void()>)>>>();
@@ -62,8 +73,15 @@ void Session::syncAll(std::function<void()> done)
             const QByteArray dbId = db.value(QStringLiteral("dbId")).toByteArray();
             const int kind = kindOf(db.value(QStringLiteral("kind")).toString());
             (void)m_cache.upsertDb(dbId, kind, db.value(QStringLiteral("peer")).toString());
-            if (kind == KindRoom)
-                steps->append([this, dbId](auto next) { syncChain(dbId, next); });
+            if (kind == KindRoom) {
+                // Then any leave or decline asked while this device was offline (its push is gone).
+                steps->append([this, dbId](auto next) {
+                    syncChain(dbId, [this, dbId, next] {
+                        pumpDepartures(dbId);
+                        next();
+                    });
+                });
+            }
             steps->append([this, dbId](auto next) { syncKegs(dbId, next); });
         }
         m_conn->request(protocol::op::InvitationList, {}, [this, steps, done](Result<QCborMap> inv) {
@@ -100,12 +118,16 @@ void Session::syncChain(const QByteArray &roomId, std::function<void()> done)
     body.insert(QStringLiteral("from"), qint64(from));
     body.insert(QStringLiteral("limit"), PageSize);
     m_conn->request(protocol::op::BootKegGet, body, [this, roomId, from, done](Result<QCborMap> r) {
+        if (!r && retryLater(r.code()))
+            return QTimer::singleShot(RetryMs, this, [this, roomId, done] { syncChain(roomId, done); });
         if (!r)
             return done();
         const QCborArray versions = r->value(QStringLiteral("versions")).toArray();
         RoomState *state = roomFor(roomId);
         if (state && state->started()) {
-            const QByteArray ours = state->head().hash();
+            // What this device holds at `from` (its head may have moved on since the request
+            // went out: a push or its own acknowledged change applied meanwhile).
+            const QByteArray ours = state->hashAt(from);
             auto first = versions.isEmpty() ? Result<keg::SignedBootKeg>(Error{1, {}})
                                             : keg::SignedBootKeg::decode(versions.first().toByteArray());
             if (!first || first->version().version != from || first->hash() != ours) {
@@ -122,7 +144,7 @@ void Session::syncChain(const QByteArray &roomId, std::function<void()> done)
             }
         }
         bool failed = false;
-        for (qsizetype i = (state && state->started()) ? 1 : 0; i < versions.size() && !failed; ++i) {
+        for (qsizetype i = 0; i < versions.size() && !failed; ++i) {
             auto v = keg::SignedBootKeg::decode(versions.at(i).toByteArray());
             if (!v) {
                 addNotice(roomId, QStringLiteral("invalid-room-change"),
@@ -130,6 +152,18 @@ void Session::syncChain(const QByteArray &roomId, std::function<void()> done)
                           v.error().message);
                 failed = true;
                 break;
+            }
+            const quint64 number = v->version().version;
+            if (state && state->started() && number <= state->head().version().version) {
+                // Already held (the first one, or applied by a concurrent sync): must be ours.
+                if (v->hash() != state->hashAt(number)) {
+                    addNotice(roomId, QStringLiteral("fork"),
+                              QStringLiteral("The server shows a different version %1 of this room than "
+                                             "the one you pinned. Tavern kept your version.").arg(number),
+                              QStringLiteral("pinned version %1 hash %2").arg(number).arg(hex(state->hashAt(number))));
+                    failed = true;
+                }
+                continue;
             }
             if (!state) {
                 m_rooms[roomId] = std::make_unique<RoomState>();
@@ -189,6 +223,8 @@ void Session::syncKegs(const QByteArray &dbId, std::function<void()> done)
     body.insert(QStringLiteral("since"), qint64(*since));
     body.insert(QStringLiteral("limit"), PageSize);
     m_conn->request(protocol::op::KegList, body, [this, dbId, done](Result<QCborMap> r) {
+        if (!r && retryLater(r.code()))
+            return QTimer::singleShot(RetryMs, this, [this, dbId, done] { syncKegs(dbId, done); });
         if (!r)
             return done();
         const quint64 next = quint64(r->value(QStringLiteral("next")).toInteger());
@@ -213,6 +249,11 @@ void Session::onPush(const protocol::Frame &push)
 {
     const QByteArray dbId = push.body.value(QStringLiteral("dbId")).toByteArray();
     if (push.op == protocol::push::Keg) {
+        // A KegDB this device has not seen yet (a room created on another device of this
+        // user; no push announces that): a full sync learns what it is, its chain and kegs.
+        auto known = m_cache.select(QStringLiteral("SELECT 1 FROM dbs WHERE db_id = ?"), {dbId});
+        if (known && known->empty())
+            return onReady();
         syncKegs(dbId, [] {});
     } else if (push.op == protocol::push::BootKeg || push.op == protocol::push::Invitation) {
         (void)m_cache.upsertDb(dbId, KindRoom, QString());
