@@ -7,6 +7,7 @@
 // check the specific DecodeError each one gets. The mutation schedule is seeded; keys,
 // nonces and timestamps inside the samples are fresh per run, so failures print the bytes.
 #include "bootkegfixture.h"
+#include "mutants.h"
 
 #include "common/username.h"
 
@@ -21,74 +22,6 @@ using namespace tavern::testing;
 
 namespace {
 
-// Calls visit on every mutant of `in`; the same mutants for the same seed.
-template<typename F>
-int forEachMutant(const QByteArray &in, quint32 seed, F &&visit)
-{
-    QRandomGenerator rng(seed);
-    int count = 0;
-    const auto emitMutant = [&](const QByteArray &m) { ++count; visit(m); };
-    const auto randomBytes = [&](int k) {
-        QByteArray b(k, '\0');
-        for (char &c : b)
-            c = char(rng.bounded(256));
-        return b;
-    };
-    const int n = int(in.size());
-    for (int len = 0; len < n; ++len) // truncation at every length
-        emitMutant(in.left(len));
-    for (int i = 0; i < n; ++i) {
-        for (int bit = 0; bit < 8; ++bit) {
-            QByteArray m = in;
-            m[i] = char(m[i] ^ (1 << bit));
-            emitMutant(m);
-        }
-        for (const char c : {'\x00', '\xff', '\x80'}) {
-            QByteArray m = in;
-            m[i] = c;
-            if (m != in)
-                emitMutant(m);
-        }
-    }
-    for (int i = 0; i + 4 <= n; ++i) { // every u32 that could be a length or a count
-        const quint32 v = qFromBigEndian<quint32>(in.constData() + i);
-        if (v > quint32(n - i - 4))
-            continue;
-        for (const quint32 w : {0xFFFFFFFFu, 0x80000000u, quint32(n), 0u, v + 1, v - 1}) {
-            QByteArray m = in;
-            qToBigEndian(w, m.data() + i);
-            if (m != in)
-                emitMutant(m);
-        }
-    }
-    for (int k = 0; k < 1000; ++k) { // insertions
-        QByteArray m = in;
-        emitMutant(m.insert(int(rng.bounded(n + 1)), randomBytes(1 + int(rng.bounded(8)))));
-    }
-    for (int k = 0; k < 1000; ++k) { // a span duplicated somewhere
-        const int from = int(rng.bounded(n)), len = 1 + int(rng.bounded(qMin(64, n - from)));
-        QByteArray m = in;
-        emitMutant(m.insert(int(rng.bounded(n + 1)), in.mid(from, len)));
-    }
-    for (int k = 1; k <= 16; ++k) { // appended bytes
-        emitMutant(in + randomBytes(k));
-        emitMutant(in + QByteArray(k, '\0'));
-    }
-    for (int k = 0; k < 6000; ++k) { // several edits stacked
-        QByteArray m = in;
-        for (int e = 1 + int(rng.bounded(4)); e > 0 && !m.isEmpty(); --e) {
-            const int at = int(rng.bounded(int(m.size())));
-            switch (rng.bounded(4)) {
-            case 0: m[at] = char(rng.bounded(256)); break;
-            case 1: m.remove(at, 1 + int(rng.bounded(8))); break;
-            case 2: m.insert(at, randomBytes(1 + int(rng.bounded(4)))); break;
-            default: m.truncate(at); break;
-            }
-        }
-        emitMutant(m);
-    }
-    return count;
-}
 
 // Reads a fixed schema of every primitive and checks the Reader's contract after each
 // read: position in range, failure sticky (error and position frozen), views inside the

@@ -6,6 +6,7 @@
 #include "protocol/fields.h"
 #include "protocol/frame.h"
 #include "protocol/ops.h"
+#include "mutants.h"
 
 #include <QCborArray>
 #include <QElapsedTimer>
@@ -17,6 +18,8 @@
 
 using namespace tavern;
 using namespace tavern::protocol;
+using tavern::testing::forEachMutant;
+using tavern::testing::MutationPlan;
 
 namespace {
 
@@ -94,81 +97,18 @@ QString check(const QByteArray &m, const CborLimits &limits, int &decoded, int &
     return sameFrame(*f, *g);
 }
 
-// Calls visit on every mutant of `in`; the same mutants for the same seed.
-template<typename F>
-int forEachMutant(const QByteArray &in, quint32 seed, F &&visit)
+// CBOR-meaningful bytes (0, -1, break, indefinite array and map, tag, undefined, half
+// float, an empty text) and heads declaring huge lengths, counts and integers.
+MutationPlan cborPlan()
 {
-    QRandomGenerator rng(seed);
-    int count = 0;
-    const auto emitMutant = [&](const QByteArray &m) { ++count; visit(m); };
-    const auto randomBytes = [&](int k) {
-        QByteArray b(k, '\0');
-        for (char &c : b)
-            c = char(rng.bounded(256));
-        return b;
-    };
-    const int n = int(in.size());
-    for (int len = 0; len < n; ++len) // truncation at every length
-        emitMutant(in.left(len));
-    // Bit flips, and bytes that mean something to CBOR: 0, -1, break, indefinite array and
-    // map, tag, undefined, half float, an empty text.
-    for (int i = 0; i < n; ++i) {
-        for (int bit = 0; bit < 8; ++bit) {
-            QByteArray m = in;
-            m[i] = char(m[i] ^ (1 << bit));
-            emitMutant(m);
-        }
-        for (const char c :
-             {'\x00', '\x20', '\xff', '\x9f', '\xbf', '\xc0', '\xf7', '\xf9', '\x60'}) {
-            QByteArray m = in;
-            m[i] = c;
-            if (m != in)
-                emitMutant(m);
-        }
-    }
-    // Heads declaring huge lengths and counts (and the largest integers), in place of every
-    // byte and inserted before it.
-    static const QByteArray huge[] = {
-        hex("5bffffffffffffffff"), hex("5a7fffffff"),         hex("5a00800001"),
-        hex("7bffffffffffffffff"), hex("7a00ffffff"),         hex("9bffffffffffffffff"),
-        hex("9a7fffffff"),         hex("bbffffffffffffffff"), hex("ba7fffffff"),
-        hex("1bffffffffffffffff"), hex("3bffffffffffffffff")};
-    for (int i = 0; i < n; ++i) {
-        for (const QByteArray &h : huge) {
-            QByteArray m = in;
-            emitMutant(m.replace(i, 1, h));
-            m = in;
-            emitMutant(m.insert(i, h));
-        }
-    }
-    for (int k = 0; k < 1000; ++k) { // random bytes inserted, and a span duplicated
-        QByteArray m = in;
-        emitMutant(m.insert(int(rng.bounded(n + 1)), randomBytes(1 + int(rng.bounded(8)))));
-        const int from = int(rng.bounded(n)), len = 1 + int(rng.bounded(qMin(64, n - from)));
-        m = in;
-        emitMutant(m.insert(int(rng.bounded(n + 1)), in.mid(from, len)));
-    }
-    for (int k = 1; k <= 16; ++k) { // appended bytes
-        emitMutant(in + randomBytes(k));
-        emitMutant(in + QByteArray(k, '\0'));
-    }
-    for (int k = 0; k < 6000; ++k) { // several edits stacked
-        QByteArray m = in;
-        for (int e = 1 + int(rng.bounded(4)); e > 0 && !m.isEmpty(); --e) {
-            const int at = int(rng.bounded(int(m.size())));
-            const quint32 edit = rng.bounded(4u);
-            if (edit == 0)
-                m[at] = char(rng.bounded(256));
-            else if (edit == 1)
-                m.remove(at, 1 + int(rng.bounded(8)));
-            else if (edit == 2)
-                m.insert(at, randomBytes(1 + int(rng.bounded(4))));
-            else
-                m.truncate(at);
-        }
-        emitMutant(m);
-    }
-    return count;
+    MutationPlan p;
+    p.specialBytes = {'\x00', '\x20', '\xff', '\x9f', '\xbf', '\xc0', '\xf7', '\xf9', '\x60'};
+    p.u32Lengths = false;
+    for (const char *h : {"5bffffffffffffffff", "5a7fffffff", "5a00800001", "7bffffffffffffffff", "7a00ffffff",
+                          "9bffffffffffffffff", "9a7fffffff", "bbffffffffffffffff", "ba7fffffff",
+                          "1bffffffffffffffff", "3bffffffffffffffff"})
+        p.heads.push_back(QByteArray::fromHex(h));
+    return p;
 }
 
 std::map<QString, Frame> samples()
@@ -429,7 +369,7 @@ private Q_SLOTS:
                                   .arg(why, QString::fromLatin1(m.toHex()),
                                        s(limits == &wide ? "default" : "tight"));
             }
-        });
+        }, cborPlan());
         for (int k = 0; k < 3000; ++k, ++mutants) { // and plain noise, CBOR-heavy
             QRandomGenerator rng{quint32(k)};
             QByteArray noise(int(rng.bounded(64)), '\0');

@@ -8,6 +8,7 @@
 // DecodeError each one gets. Keys and nonces are fresh per run; failures print the bytes.
 #include "client/pinlog.h"
 #include "keg/message.h"
+#include "mutants.h"
 
 #include <QElapsedTimer>
 #include <QRandomGenerator>
@@ -19,80 +20,11 @@
 using namespace tavern;
 using namespace tavern::client;
 using namespace tavern::keg;
+using tavern::testing::forEachMutant;
+using tavern::testing::MutationPlan;
 
 namespace {
 
-// Calls visit on every mutant of `in`; the same mutants for the same seed.
-template<typename F>
-int forEachMutant(const QByteArray &in, quint32 seed, F &&visit, int stacked = 6000)
-{
-    QRandomGenerator rng(seed);
-    int count = 0;
-    const auto emitMutant = [&](const QByteArray &m) { ++count; visit(m); };
-    const auto randomBytes = [&](int k) {
-        QByteArray b(k, '\0');
-        for (char &c : b)
-            c = char(rng.bounded(256));
-        return b;
-    };
-    const int n = int(in.size());
-    for (int len = 0; len < n; ++len) // truncation at every length
-        emitMutant(in.left(len));
-    for (int i = 0; i < n; ++i) {
-        for (int bit = 0; bit < 8; ++bit) {
-            QByteArray m = in;
-            m[i] = char(m[i] ^ (1 << bit));
-            emitMutant(m);
-        }
-        for (const char c : {'\x00', '\xff', '\x80'}) {
-            QByteArray m = in;
-            m[i] = c;
-            if (m != in)
-                emitMutant(m);
-        }
-    }
-    for (int i = 0; i + 4 <= n; ++i) { // every u32 that could be a length
-        const quint32 v = qFromBigEndian<quint32>(in.constData() + i);
-        if (v > quint32(n - i - 4))
-            continue;
-        for (const quint32 w : {0xFFFFFFFFu, 0x80000000u, quint32(n), 0u, v + 1, v - 1}) {
-            QByteArray m = in;
-            qToBigEndian(w, m.data() + i);
-            if (m != in)
-                emitMutant(m);
-        }
-    }
-    for (int k = 0; k < stacked / 6; ++k) { // insertions
-        QByteArray m = in;
-        emitMutant(m.insert(int(rng.bounded(n + 1)), randomBytes(1 + int(rng.bounded(8)))));
-    }
-    for (int k = 0; k < stacked / 6; ++k) { // a span duplicated somewhere
-        const int from = int(rng.bounded(n)), len = 1 + int(rng.bounded(qMin(64, n - from)));
-        QByteArray m = in;
-        emitMutant(m.insert(int(rng.bounded(n + 1)), in.mid(from, len)));
-    }
-    for (int k = 1; k <= 16; ++k) { // appended bytes
-        emitMutant(in + randomBytes(k));
-        emitMutant(in + QByteArray(k, '\0'));
-    }
-    for (int k = 0; k < stacked; ++k) { // several edits stacked
-        QByteArray m = in;
-        for (int e = 1 + int(rng.bounded(4)); e > 0 && !m.isEmpty(); --e) {
-            const int at = int(rng.bounded(int(m.size())));
-            const quint32 edit = rng.bounded(4u);
-            if (edit == 0)
-                m[at] = char(rng.bounded(256));
-            else if (edit == 1)
-                m.remove(at, 1 + int(rng.bounded(8)));
-            else if (edit == 2)
-                m.insert(at, randomBytes(1 + int(rng.bounded(4))));
-            else
-                m.truncate(at);
-        }
-        emitMutant(m);
-    }
-    return count;
-}
 
 QByteArray bytesOf(char c, int n) { return QByteArray(n, c); }
 
@@ -256,7 +188,7 @@ private Q_SLOTS:
                     failure = QStringLiteral("open and decode disagree on %1")
                                   .arg(QString::fromLatin1(m.toHex()));
             },
-            600);
+            MutationPlan{{'\x00', '\xff', '\x80'}, true, {}, 100, 600});
         qInfo("%d sealed mutants: %d opened, %d refused", mutants, opened, refused);
         QVERIFY2(failure.isEmpty(), qPrintable(failure));
         QVERIFY(opened > 1 && refused > 0);
