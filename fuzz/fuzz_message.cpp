@@ -18,7 +18,7 @@ QByteArray pin(quint64 counter, client::PinKind kind, const char *subject, QByte
     const quint64 version = hash.isEmpty() ? 0 : 9;
     return client::encodePinEntry({counter, QByteArray(32, char(counter - 1)), kind,
                                    QString::fromLatin1(subject), std::move(keys), version,
-                                   std::move(hash), 7});
+                                   std::move(hash), 7, {}});
 }
 
 std::vector<QByteArray> seeds()

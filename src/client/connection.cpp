@@ -29,8 +29,10 @@ Connection::Connection(QUrl url, std::shared_ptr<const crypto::Identity> identit
 
 Connection::~Connection()
 {
+    // Pending callbacks are dropped, not called: they belong to an owner that is being torn
+    // down too (a Session destroys its rooms before its connection).
     m_running = false;
-    failAll(LinkError::Disconnected, QStringLiteral("the connection was closed"));
+    m_pending.clear();
     m_socket.disconnect(this);
     m_socket.abort();
 }

@@ -48,6 +48,8 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry)
     }
     if (auto r = m_cache.putKeg(cached); !r)
         return r;
+    if (dbId == personalDb())
+        return applyPinKeg(cached);
     if (!room || cached.deleted)
         return Ok{};
     const auto quarantine = [&](const QString &why, const QString &kind = QStringLiteral("quarantined")) {
@@ -182,6 +184,9 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry)
 
 Status Session::send(const QByteArray &roomId, const QString &text)
 {
+    if (m_revoked.contains(roomId))
+        return Error{int(SessionError::NotInRoom),
+                     QStringLiteral("You were removed from this room (or left it); you can no longer send to it.")};
     RoomState *room = roomFor(roomId);
     if (!room || !room->started())
         return Error{int(SessionError::NotInRoom), QStringLiteral("You are not in this room.")};

@@ -24,6 +24,7 @@ QByteArray encodePinEntry(const PinEntry &e)
     w.u64(e.version);
     w.bytes(e.hash);
     w.u64(e.timestampMs);
+    w.bytes(e.device);
     return w.take();
 }
 
@@ -41,6 +42,7 @@ Result<PinEntry> decodePinEntry(QByteArrayView bytes)
     e.version = r.u64();
     e.hash = r.bytes(32).toByteArray();
     e.timestampMs = r.u64();
+    e.device = r.bytes(16).toByteArray();
     r.finish();
     // Each kind carries exactly its own fields; anything else has a second encoding.
     const bool room = e.kind == PinKind::RoomHead;

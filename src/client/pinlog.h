@@ -32,6 +32,9 @@ struct PinEntry
     quint64 version = 0; // RoomHead
     QByteArray hash; // 32 for RoomHead, empty otherwise
     quint64 timestampMs = 0; // informational
+    // The writing device (16 random bytes kept in its cache): each device of the user keeps
+    // its own chain of counters and hashes, so two devices pinning at once never collide.
+    QByteArray device;
 };
 
 [[nodiscard]] QByteArray encodePinEntry(const PinEntry &e);

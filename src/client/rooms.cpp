@@ -25,6 +25,10 @@ Status Session::loadRooms()
     auto ids = m_cache.dbIds(KindRoom);
     if (!ids)
         return ids.error();
+    if (auto rows = m_cache.select(QStringLiteral("SELECT key FROM meta WHERE key LIKE 'revoked:%'"))) {
+        for (const auto &r : *rows)
+            m_revoked.insert(QByteArray::fromHex(r[0].toString().mid(8).toLatin1()));
+    }
     for (const QByteArray &roomId : *ids) {
         auto versions = m_cache.bootKegs(roomId);
         if (!versions || versions->empty())
@@ -60,12 +64,28 @@ Status Session::loadRooms()
     return Ok{};
 }
 
+void Session::markRevoked(const QByteArray &roomId)
+{
+    if (m_revoked.contains(roomId))
+        return;
+    if (!m_cache.setMeta(QStringLiteral("revoked:%1").arg(hex(roomId)), QByteArrayLiteral("1")))
+        return;
+    m_revoked.insert(roomId);
+    Q_EMIT roomChanged(roomId);
+}
+
+void Session::clearRevoked(const QByteArray &roomId)
+{
+    if (m_cache.exec(QStringLiteral("DELETE FROM meta WHERE key = ?"), {QStringLiteral("revoked:%1").arg(hex(roomId))}))
+        m_revoked.remove(roomId);
+}
+
 QList<RoomSummary> Session::rooms() const
 {
     QList<RoomSummary> out;
     const QByteArray me = m_identity->username.toUtf8();
     for (const auto &[id, room] : m_rooms) {
-        if (!room->started())
+        if (!room->started() || m_revoked.contains(id))
             continue;
         const auto &v = room->head().version();
         const keg::Member *m = v.member(me);

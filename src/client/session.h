@@ -11,11 +11,14 @@
 #include <QDateTime>
 #include <QMap>
 #include <QObject>
+#include <QSet>
 
 #include <functional>
 #include <memory>
 
 namespace tavern::client {
+
+struct PinEntry;
 
 enum class SessionError { NoAccount = 2000, Keychain, Server, NotInRoom, KeyChanged, Busy, Refused };
 
@@ -85,6 +88,10 @@ public:
     [[nodiscard]] QList<quint64> missingCounters(const QByteArray &roomId, const QString &author);
 
     [[nodiscard]] QList<RoomSummary> rooms() const;
+    // The server told this device it is no longer a member (access.revoked, or forbidden on
+    // the room's chain or kegs): the room is kept in the cache but not listed, and send()
+    // refuses.
+    [[nodiscard]] bool isRevoked(const QByteArray &roomId) const { return m_revoked.contains(roomId); }
     [[nodiscard]] const RoomState *room(const QByteArray &roomId) const;
     [[nodiscard]] std::vector<storage::Notice> notices(const QByteArray &roomId = {});
 
@@ -94,6 +101,8 @@ public:
     [[nodiscard]] Status markVerified(const QString &username);
     [[nodiscard]] Status acceptKeyChange(const QString &username);
     [[nodiscard]] std::optional<crypto::PublicIdentity> pinnedContact(const QString &username);
+    // The highest (version, hash) of a room pinned in the pin log by any device of this user.
+    [[nodiscard]] std::optional<std::pair<quint64, QByteArray>> loggedRoomPin(const QByteArray &roomId);
 
 Q_SIGNALS:
     void synced();
@@ -111,6 +120,8 @@ private:
     void onReady();
     void onPush(const protocol::Frame &push);
     void syncAll(std::function<void()> done);
+    void listInvitations(std::shared_ptr<QList<std::function<void(std::function<void()>)>>> steps,
+                         std::function<void()> done);
     void syncChain(const QByteArray &roomId, std::function<void()> done);
     void syncKegs(const QByteArray &dbId, std::function<void()> done);
     [[nodiscard]] Status applyVersion(RoomState &room, const keg::SignedBootKeg &v);
@@ -129,8 +140,23 @@ private:
 
     // Contacts (contacts.cpp)
     [[nodiscard]] Status pinMember(const QByteArray &roomId, const keg::Member &m);
+    [[nodiscard]] Status logContactPin(const QString &username, const QByteArray &keys, bool accepted = false);
+
+    // Pin log (pinsync.cpp)
+    [[nodiscard]] QByteArray personalDb() const;
+    [[nodiscard]] QByteArray deviceId();
+    [[nodiscard]] Status appendPin(PinEntry e);
+    [[nodiscard]] Status pinRoomHead(const QByteArray &roomId, quint64 version, const QByteArray &hash);
+    [[nodiscard]] Status applyPinKeg(const storage::CachedKeg &cached);
+    void checkPinLog();
+    void checkRoomPin(const QByteArray &roomId);
+    void addNoticeOnce(const QByteArray &dbId, const QString &kind, const QString &summary,
+                       const QString &evidence);
 
     RoomState *roomFor(const QByteArray &roomId);
+    void markRevoked(const QByteArray &roomId);
+    [[nodiscard]] bool joined(const QByteArray &roomId); // a joined member in the head this device holds
+    void clearRevoked(const QByteArray &roomId);
 
     QString m_profileDir;
     QUrl m_server;
@@ -139,6 +165,9 @@ private:
     storage::Cache m_cache;
     std::unique_ptr<Connection> m_conn;
     std::map<QByteArray, std::unique_ptr<RoomState>> m_rooms;
+    QSet<QByteArray> m_revoked;
+    QSet<QByteArray> m_listed; // rooms and invitations the last sync's lists named
+    QByteArray m_device; // this device's pin-log chain id (cache meta)
     bool m_synced = false;
     bool m_syncing = false;
     bool m_resyncWanted = false;

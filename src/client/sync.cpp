@@ -68,42 +68,75 @@ void Session::syncAll(std::function<void()> done)
         if (!r)
             return done();
         auto steps = std::make_shared<QList<std::function<void(std::function<void()>)>>>();
+        m_listed.clear();
         for (const QCborValue &v : r->value(QStringLiteral("dbs")).toArray()) {
             const QCborMap db = v.toMap();
             const QByteArray dbId = db.value(QStringLiteral("dbId")).toByteArray();
+            m_listed.insert(dbId);
             const int kind = kindOf(db.value(QStringLiteral("kind")).toString());
             (void)m_cache.upsertDb(dbId, kind, db.value(QStringLiteral("peer")).toString());
             if (kind == KindRoom) {
                 // Then any leave or decline asked while this device was offline (its push is gone).
                 steps->append([this, dbId](auto next) {
                     syncChain(dbId, [this, dbId, next] {
+                        checkRoomPin(dbId); // a server chain below what the pin log holds
                         pumpDepartures(dbId);
                         next();
                     });
                 });
             }
-            steps->append([this, dbId](auto next) { syncKegs(dbId, next); });
-        }
-        m_conn->request(protocol::op::InvitationList, {}, [this, steps, done](Result<QCborMap> inv) {
-            if (inv) {
-                for (const QCborValue &v : inv->value(QStringLiteral("invitations")).toArray()) {
-                    const QByteArray dbId = v.toMap().value(QStringLiteral("dbId")).toByteArray();
-                    (void)m_cache.upsertDb(dbId, KindRoom, QString());
-                    steps->append([this, dbId](auto next) { syncChain(dbId, next); });
-                }
+            if (kind == KindRoom) {
+                steps->append([this, dbId](auto next) { syncKegs(dbId, next); });
+            } else if (dbId == personalDb()) {
+                // The pin log first: a new device takes its other devices' pins before it
+                // pins anything itself from the rooms.
+                steps->prepend([this, dbId](auto next) {
+                    syncKegs(dbId, [this, next] {
+                        checkPinLog();
+                        next();
+                    });
+                });
+            } else {
+                steps->append([this, dbId](auto next) { syncKegs(dbId, next); });
             }
-            auto run = std::make_shared<std::function<void()>>();
-            *run = [steps, run, done] {
-                if (steps->isEmpty()) {
-                    done();
-                    *run = nullptr; // break the self-reference
-                    return;
-                }
-                auto step = steps->takeFirst();
-                step([run] { if (*run) (*run)(); });
-            };
-            (*run)();
-        });
+        }
+        listInvitations(steps, done);
+    });
+}
+
+void Session::listInvitations(std::shared_ptr<QList<std::function<void(std::function<void()>)>>> steps,
+                              std::function<void()> done)
+{
+    m_conn->request(protocol::op::InvitationList, {}, [this, steps, done](Result<QCborMap> inv) {
+        // A busy server is asked again, like every other sync step.
+        if (!inv && retryLater(inv.code()))
+            return QTimer::singleShot(RetryMs, this, [this, steps, done] { listInvitations(steps, done); });
+        if (inv) {
+            for (const QCborValue &v : inv->value(QStringLiteral("invitations")).toArray()) {
+                const QByteArray dbId = v.toMap().value(QStringLiteral("dbId")).toByteArray();
+                (void)m_cache.upsertDb(dbId, KindRoom, QString());
+                m_listed.insert(dbId);
+                steps->append([this, dbId](auto next) { syncChain(dbId, next); });
+            }
+        }
+        // Rooms this device holds that the server no longer lists (removed while this device
+        // was off, so the access.revoked push is gone): asking for the chain gets `forbidden`,
+        // which marks them revoked. A room whose creation is still queued gets not_found.
+        for (const auto &[roomId, room] : m_rooms) {
+            if (room->started() && !m_listed.contains(roomId) && !m_revoked.contains(roomId))
+                steps->append([this, id = roomId](auto next) { syncChain(id, next); });
+        }
+        auto run = std::make_shared<std::function<void()>>();
+        *run = [steps, run, done] {
+            if (steps->isEmpty()) {
+                done();
+                *run = nullptr; // break the self-reference
+                return;
+            }
+            auto step = steps->takeFirst();
+            step([run] { if (*run) (*run)(); });
+        };
+        (*run)();
     });
 }
 
@@ -120,6 +153,8 @@ void Session::syncChain(const QByteArray &roomId, std::function<void()> done)
     m_conn->request(protocol::op::BootKegGet, body, [this, roomId, from, done](Result<QCborMap> r) {
         if (!r && retryLater(r.code()))
             return QTimer::singleShot(RetryMs, this, [this, roomId, done] { syncChain(roomId, done); });
+        if (!r && r.code() == int(protocol::ErrorCode::Forbidden))
+            markRevoked(roomId);
         if (!r)
             return done();
         const QCborArray versions = r->value(QStringLiteral("versions")).toArray();
@@ -173,6 +208,11 @@ void Session::syncChain(const QByteArray &roomId, std::function<void()> done)
         }
         if (!failed && r->value(QStringLiteral("more")).toBool())
             return syncChain(roomId, done);
+        if (!failed && state && state->started() && m_revoked.contains(roomId)) {
+            // Readable again and listed as a member: invited back after a removal.
+            if (state->head().version().member(m_identity->username.toUtf8()))
+                clearRevoked(roomId);
+        }
         Q_EMIT roomChanged(roomId);
         done();
     });
@@ -196,6 +236,8 @@ Status Session::applyVersion(RoomState &room, const keg::SignedBootKeg &v)
         if (auto r = m_cache.putBootKeg(roomId, v.version().version, v.encode()); !r)
             return r;
         if (auto r = m_cache.setPin(roomId, v.version().version, v.hash()); !r)
+            return r;
+        if (auto r = pinRoomHead(roomId, v.version().version, v.hash()); !r)
             return r;
         if (auto r = m_cache.upsertDb(roomId, KindRoom, QString::fromUtf8(v.version().name)); !r)
             return r;
@@ -225,6 +267,8 @@ void Session::syncKegs(const QByteArray &dbId, std::function<void()> done)
     m_conn->request(protocol::op::KegList, body, [this, dbId, done](Result<QCborMap> r) {
         if (!r && retryLater(r.code()))
             return QTimer::singleShot(RetryMs, this, [this, dbId, done] { syncKegs(dbId, done); });
+        if (!r && r.code() == int(protocol::ErrorCode::Forbidden) && joined(dbId))
+            markRevoked(dbId); // (an invitee is refused room data until it accepts)
         if (!r)
             return done();
         const quint64 next = quint64(r->value(QStringLiteral("next")).toInteger());
@@ -235,7 +279,12 @@ void Session::syncKegs(const QByteArray &dbId, std::function<void()> done)
                 if (auto s = applyKeg(dbId, k.toMap()); !s)
                     return s;
             }
-            return m_cache.setCursor(dbId, next);
+            // Never backward: a page answered late (a concurrent sync already moved on) or a
+            // server that answers with an older cursor must not make this device fetch again.
+            auto current = m_cache.cursor(dbId);
+            if (!current)
+                return current.error();
+            return next > *current ? m_cache.setCursor(dbId, next) : Status(Ok{});
         });
         if (!kegs.isEmpty())
             Q_EMIT messagesChanged(dbId);
@@ -243,6 +292,14 @@ void Session::syncKegs(const QByteArray &dbId, std::function<void()> done)
             return syncKegs(dbId, done);
         done();
     });
+}
+
+bool Session::joined(const QByteArray &roomId)
+{
+    const RoomState *room = roomFor(roomId);
+    const keg::Member *me = room && room->started() ? room->head().version().member(m_identity->username.toUtf8())
+                                                    : nullptr;
+    return me && me->state == keg::InviteState::Joined;
 }
 
 void Session::onPush(const protocol::Frame &push)
@@ -254,12 +311,14 @@ void Session::onPush(const protocol::Frame &push)
         auto known = m_cache.select(QStringLiteral("SELECT 1 FROM dbs WHERE db_id = ?"), {dbId});
         if (known && known->empty())
             return onReady();
+        if (dbId == personalDb())
+            return syncKegs(dbId, [this] { checkPinLog(); });
         syncKegs(dbId, [] {});
     } else if (push.op == protocol::push::BootKeg || push.op == protocol::push::Invitation) {
         (void)m_cache.upsertDb(dbId, KindRoom, QString());
         syncChain(dbId, [this, dbId] { syncKegs(dbId, [] {}); });
     } else if (push.op == protocol::push::AccessRevoked) {
-        Q_EMIT roomChanged(dbId);
+        markRevoked(dbId);
     } else if (push.op == protocol::push::MemberLeft || push.op == protocol::push::InvitationDeclined) {
         pumpDepartures(dbId);
     }

@@ -121,10 +121,16 @@ Status Cache::migrate()
 
 Status Cache::transaction(const std::function<Status()> &body)
 {
+    // Nested: part of the enclosing transaction (its failure fails the outer one, whose body
+    // passes the error on).
+    if (m_depth > 0)
+        return body();
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     if (!db.transaction())
         return Error{int(CacheError::Sql), QStringLiteral("The local cache is busy: %1").arg(db.lastError().text())};
+    ++m_depth;
     Status r = body();
+    --m_depth;
     if (!r) {
         db.rollback();
         return r;

@@ -69,7 +69,8 @@ public:
     void close();
     [[nodiscard]] bool isOpen() const;
 
-    // Runs body in one SQLite transaction; commits only if it returns Ok.
+    // Runs body in one SQLite transaction; commits only if it returns Ok. Called inside
+    // another transaction, body simply joins it.
     [[nodiscard]] Status transaction(const std::function<Status()> &body);
 
     // Key/value for the account (username, server URL, sealed identity, counters).
@@ -117,6 +118,7 @@ private:
     Result<QSqlQuery *> prepared(const QString &sql);
 
     QString m_connection;
+    int m_depth = 0; // transaction() nesting
     std::map<QString, std::unique_ptr<QSqlQuery>> m_statements;
 };
 

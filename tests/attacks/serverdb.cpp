@@ -185,6 +185,13 @@ bool ServerDb::rewriteKeg(const QByteArray &dbId, const QByteArray &kegId, const
     });
 }
 
+bool ServerDb::deleteKeg(const QByteArray &dbId, const QByteArray &kegId)
+{
+    return transaction([&] {
+        return exec(QStringLiteral("DELETE FROM kegs WHERE db_id = ? AND keg_id = ?"), {dbId, kegId});
+    });
+}
+
 bool ServerDb::insertKeg(const QByteArray &dbId, const QByteArray &kegId, const QByteArray &data,
                          const QString &author, int type)
 {

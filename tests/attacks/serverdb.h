@@ -77,6 +77,8 @@ public:
     // Stores bytes under (dbId, kegId) as a new keg at the end of dbId's collection.
     [[nodiscard]] bool insertKeg(const QByteArray &dbId, const QByteArray &kegId, const QByteArray &data,
                                  const QString &author, int type);
+    // Removes a keg outright (a server that drops a record).
+    [[nodiscard]] bool deleteKeg(const QByteArray &dbId, const QByteArray &kegId);
     // Exchanges the collection versions (the server's delivery order) of two kegs.
     [[nodiscard]] bool swapOrder(const QByteArray &dbId, const QByteArray &kegA, const QByteArray &kegB);
 

@@ -5,6 +5,9 @@
 #include "attackworld.h"
 #include "forge.h"
 
+#include "protocol/ops.h"
+
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace tavern;
@@ -164,6 +167,40 @@ private Q_SLOTS:
         for (const client::MessageView &m : bob->messages(room))
             QCOMPARE(m.author, alice->username());
         QVERIFY(m_world.say(*bob, room, QStringLiteral("bob replies"), {alice.get()}));
+    }
+    // Not a keg attack but a server that rations requests: invitation.list answered
+    // rate_limited once is asked again, so the sync does not end without the invitation
+    // (whose push the device missed while offline).
+    void invitationListRetried()
+    {
+        auto erin = m_world.account(QStringLiteral("erin"));
+        auto frank = m_world.account(QStringLiteral("frank"));
+        QVERIFY(erin && frank);
+        frank->connection().stop();
+        const QByteArray room = m_world.room(*erin, {}, QStringLiteral("Rationed"));
+        QVERIFY(!room.isEmpty());
+        QVERIFY(erin->invite(room, frank->username(), keg::Role::Member, keg::HistoryPolicy::Shared));
+        QVERIFY(erin->flushOutbox(Patience));
+        int refused = 0;
+        const int rule = m_world.proxy().addRule([&](FaultProxy::Hop &hop) {
+            if (refused > 0 || hop.direction != FaultProxy::Direction::ToClient || hop.user != frank->username()
+                || hop.frame.type != protocol::FrameType::Response || hop.frame.op != protocol::op::InvitationList)
+                return FaultProxy::Verdict::Pass;
+            hop.frame = protocol::Frame::error(hop.frame.id, hop.frame.op, protocol::ErrorCode::RateLimited,
+                                               QStringLiteral("slow down"));
+            hop.edited = true;
+            ++refused;
+            return FaultProxy::Verdict::Pass;
+        });
+        QSignalSpy synced(frank.get(), &client::Session::synced);
+        frank->start();
+        QTRY_VERIFY_WITH_TIMEOUT(synced.count() >= 1, Patience);
+        m_world.proxy().removeRule(rule);
+        QCOMPARE(refused, 1);
+        bool invited = false;
+        for (const client::RoomSummary &r : frank->rooms())
+            invited = invited || (r.roomId == room && r.invited);
+        QVERIFY(invited);
     }
 };
 

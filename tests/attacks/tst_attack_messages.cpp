@@ -3,6 +3,7 @@
 // id. Tampering through the fault proxy (in flight) and the server's SQLite file (stored).
 #include "attackworld.h"
 #include "forge.h"
+#include "keg/keg.h"
 
 #include <QCborArray>
 #include <QTest>
@@ -154,6 +155,10 @@ private Q_SLOTS:
                 return FaultProxy::Verdict::Pass;
             QCborArray kegs = hop.frame.body.value(QStringLiteral("kegs")).toArray();
             if (kegs.size() < 2)
+                return FaultProxy::Verdict::Pass;
+            // The room's page only (bob's personal DB, his pin log, is synced too).
+            auto first = keg::decodeKeg(kegs.at(0).toMap().value(QStringLiteral("data")).toByteArray());
+            if (!first || first->dbId != room)
                 return FaultProxy::Verdict::Pass;
             QCborMap a = kegs.at(0).toMap(), b = kegs.at(1).toMap();
             const QCborValue cv = a.value(QStringLiteral("collectionVersion"));

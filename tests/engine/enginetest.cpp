@@ -1,5 +1,7 @@
 #include "enginetest.h"
 
+#include "protocol/ops.h"
+
 #include <QHash>
 #include <QSet>
 
@@ -168,6 +170,16 @@ bool sendMany(Session &s, const QByteArray &roomId, const QString &prefix, int c
         }
     }
     return s.flushOutbox(WaitMs * 3);
+}
+
+storage::OutboxItem lastEdit(Session &s)
+{
+    const auto items = outbox(s);
+    for (auto it = items.rbegin(); it != items.rend(); ++it) {
+        if (it->op == protocol::op::BootKegPut)
+            return *it;
+    }
+    return {};
 }
 
 } // namespace tavern::test

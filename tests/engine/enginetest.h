@@ -71,6 +71,8 @@ template<typename T>
 // The outbox, oldest first (all states).
 [[nodiscard]] std::vector<storage::OutboxItem> outbox(Session &s);
 [[nodiscard]] int failedItems(Session &s);
+// The newest room change (bootkeg.put) in the outbox (a pin-log keg.put may follow it).
+[[nodiscard]] storage::OutboxItem lastEdit(Session &s);
 // Sends `count` messages "<prefix> <i>" and waits until the server acknowledged them all.
 [[nodiscard]] bool sendMany(Session &s, const QByteArray &roomId, const QString &prefix, int count);
 

@@ -230,7 +230,7 @@ private Q_SLOTS:
         QVERIFY(m_alice->setSettings(m_room, {QStringLiteral("Ops (renamed)"), {}, keg::HistoryPolicy::Shared}));
         QVERIFY(m_alice->flushOutbox(WaitMs));
         const quint64 version = headVersion(*m_alice, m_room);
-        const auto item = outbox(*m_alice).back();
+        const auto item = lastEdit(*m_alice); // (the pin-log entry it caused is queued after it)
         QCOMPARE(item.op, protocol::op::BootKegPut);
         QCOMPARE(item.state, storage::OutboxState::Sent);
         m_alice.reset();

@@ -221,7 +221,7 @@ private Q_SLOTS:
         QCOMPARE(failedItems(*m_alice) + failedItems(*m_dave), 0);
 
         // attempts counts the final outcome (sent) plus each lost race (conflict, rebuilt).
-        const storage::OutboxItem aliceEdit = outbox(*m_alice).back(), daveEdit = outbox(*m_dave).back();
+        const storage::OutboxItem aliceEdit = lastEdit(*m_alice), daveEdit = lastEdit(*m_dave);
         QCOMPARE(aliceEdit.state, storage::OutboxState::Sent);
         QCOMPARE(daveEdit.state, storage::OutboxState::Sent);
         const int conflicts = (aliceEdit.attempts - 1) + (daveEdit.attempts - 1);

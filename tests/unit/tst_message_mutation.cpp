@@ -36,7 +36,7 @@ MessagePayload message()
 
 PinEntry contactPin()
 {
-    return {1, {}, PinKind::ContactPinned, QStringLiteral("bob"), bytesOf('\x7', 64), 0, {}, 42};
+    return {1, {}, PinKind::ContactPinned, QStringLiteral("bob"), bytesOf('\x7', 64), 0, {}, 42, bytesOf('\x5', 16)};
 }
 
 } // namespace
@@ -62,9 +62,10 @@ class TestMessageMutation : public QObject
                             {},
                             9,
                             bytesOf('\2', 32),
-                            7};
+                            7,
+                            {}};
         const PinEntry verified{
-            3, bytesOf('\3', 32), PinKind::ContactVerified, QStringLiteral("carol"), {}, 0, {}, 0};
+            3, bytesOf('\3', 32), PinKind::ContactVerified, QStringLiteral("carol"), {}, 0, {}, 0, {}};
         return {{QStringLiteral("message"), encodeMessage(message())},
                 {QStringLiteral("edit"), encodeMessage(edit)},
                 {QStringLiteral("redaction"), encodeMessage(redaction)},

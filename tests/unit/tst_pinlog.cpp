@@ -18,13 +18,14 @@ class TestPinLog : public QObject
 private Q_SLOTS:
     void roundTrip()
     {
-        PinEntry e{1, {}, PinKind::ContactPinned, QStringLiteral("bob"), QByteArray(64, '\x7'), 0, {}, 42};
+        PinEntry e{1, {}, PinKind::ContactPinned, QStringLiteral("bob"), QByteArray(64, '\x7'), 0, {}, 42, QByteArray(16, '\x5')};
         auto d = decodePinEntry(encodePinEntry(e));
         QVERIFY(d.ok());
         QCOMPARE(d->subject, QStringLiteral("bob"));
         QCOMPARE(d->keys, e.keys);
+        QCOMPARE(d->device, e.device);
         QCOMPARE(encodePinEntry(*d), encodePinEntry(e));
-        PinEntry room{2, QByteArray(32, '\1'), PinKind::RoomHead, QStringLiteral("ab12"), {}, 9, QByteArray(32, '\2'), 0};
+        PinEntry room{2, QByteArray(32, '\1'), PinKind::RoomHead, QStringLiteral("ab12"), {}, 9, QByteArray(32, '\2'), 0, {}};
         QVERIFY(decodePinEntry(encodePinEntry(room)).ok());
         room.hash.clear();
         QVERIFY(!decodePinEntry(encodePinEntry(room)).ok()); // a room pin needs its hash
@@ -35,7 +36,7 @@ private Q_SLOTS:
         const crypto::SecureBytes key = personalKey(alice);
         QVERIFY(key.equals(personalKey(alice.clone()).view())); // every device derives it
         QVERIFY(!key.equals(personalKey(mallory).view()));
-        PinEntry e{1, {}, PinKind::ContactPinned, QStringLiteral("bob"), QByteArray(64, '\x7'), 0, {}, 0};
+        PinEntry e{1, {}, PinKind::ContactPinned, QStringLiteral("bob"), QByteArray(64, '\x7'), 0, {}, 0, {}};
         keg::Keg k = sealPinEntry(e, alice, key);
         auto opened = openPinEntry(k, alice, key);
         QVERIFY2(opened.ok(), opened.ok() ? "" : qPrintable(opened.error().message));
@@ -61,7 +62,7 @@ private Q_SLOTS:
         QByteArray prev(32, '\0');
         std::vector<keg::Keg> log;
         for (quint64 i = 1; i <= 3; ++i) {
-            log.push_back(sealPinEntry({i, prev, PinKind::ContactVerified, QStringLiteral("bob"), {}, 0, {}, 0}, alice, key));
+            log.push_back(sealPinEntry({i, prev, PinKind::ContactVerified, QStringLiteral("bob"), {}, 0, {}, 0, {}}, alice, key));
             prev = keg::kegContentHash(log.back());
         }
         // The server withholds entry 2: the gap shows.
