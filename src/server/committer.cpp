@@ -9,9 +9,9 @@ namespace tavern::server {
 
 Committer::Committer(Store &store, QObject *parent) : QObject(parent), m_store(store) {}
 
-void Committer::submit(Job job, Done done)
+void Committer::submit(Job job, Done done, bool singleWrite)
 {
-    m_queue.push_back(Item{std::move(job), std::move(done)});
+    m_queue.push_back(Item{std::move(job), std::move(done), singleWrite});
     if (!m_scheduled) {
         m_scheduled = true;
         // Zero-timer: runs after the event loop has read every frame already waiting, so
@@ -33,7 +33,7 @@ void Committer::flush()
     Status tx = m_store.begin();
     if (tx) {
         for (Item &item : batch) {
-            Status sp = m_store.savepoint();
+            Status sp = m_store.savepoint(item.singleWrite);
             if (!sp) {
                 results.push_back(makeError(protocol::ErrorCode::Internal, sp.error().message));
                 continue;

@@ -1,5 +1,5 @@
 // Group commit: write jobs that arrive while the event loop is busy are run together in
-// one transaction, each inside its own savepoint, and acknowledged only after COMMIT
+// one transaction, each inside its own (lazily opened) savepoint, and acknowledged only after COMMIT
 // returned. One fsync then covers many clients' writes (brief section 5: acked = durable).
 #pragma once
 
@@ -23,7 +23,9 @@ public:
 
     explicit Committer(Store &store, QObject *parent = nullptr);
 
-    void submit(Job job, Done done);
+    // singleWrite: the job issues at most one statement that changes rows, so it needs no
+    // SQL savepoint (see Store::savepoint).
+    void submit(Job job, Done done, bool singleWrite = false);
     // Runs everything queued now (used at shutdown so nothing accepted is dropped).
     void flush();
     [[nodiscard]] qsizetype pending() const { return qsizetype(m_queue.size()); }
@@ -33,6 +35,7 @@ private:
     {
         Job job;
         Done done;
+        bool singleWrite = false;
     };
 
     Store &m_store;

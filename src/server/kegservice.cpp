@@ -40,10 +40,24 @@ Error conflict(const QString &why, const KegRecord &stored)
 Status putOne(Store &s, const QByteArray &dbId, const keg::Keg &k, const QByteArray &bytes,
               const QString &uploader, KegRecord &out, bool &duplicate)
 {
+    duplicate = false;
+    if (k.version == 1) {
+        // Insert first: a new keg (the common case) costs one statement; the stored one is
+        // looked up only when the keg id is taken already.
+        auto cv = s.nextCollectionVersion(dbId);
+        if (!cv)
+            return internalError(cv.error());
+        out = KegRecord{dbId, k.kegId, k.version, uploader, int(k.type), *cv, false, bytes};
+        auto inserted = s.insertKegIfAbsent(out);
+        if (!inserted)
+            return internalError(inserted.error());
+        if (*inserted)
+            return Ok{};
+        s.giveBackCollectionVersion(dbId, *cv);
+    }
     auto existing = s.keg(dbId, k.kegId);
     if (!existing)
         return internalError(existing.error());
-    duplicate = false;
     if (*existing) {
         const KegRecord &old = **existing;
         // The same keg id and bytes again: a retry whose ack was lost. Same answer, no copy.
@@ -62,12 +76,14 @@ Status putOne(Store &s, const QByteArray &dbId, const keg::Keg &k, const QByteAr
     } else if (k.version != 1) {
         return makeError(ErrorCode::Conflict,
                          QStringLiteral("a new keg starts at version 1, not %1").arg(k.version));
+    } else {
+        return makeError(ErrorCode::Internal, QStringLiteral("keg neither inserted nor found"));
     }
     auto cv = s.nextCollectionVersion(dbId);
     if (!cv)
         return internalError(cv.error());
     out = KegRecord{dbId, k.kegId, k.version, uploader, int(k.type), *cv, false, bytes};
-    const Status r = *existing ? s.updateKeg(out) : s.insertKeg(out);
+    const Status r = s.updateKeg(out);
     return r ? r : Status(internalError(r.error()));
 }
 } // namespace
@@ -238,7 +254,10 @@ void KegService::put(Connection &c, const Frame &req)
             QCborMap body;
             body.insert(QStringLiteral("results"), results);
             conn->reply(req, body);
-        });
+        },
+        // One keg: at most one statement changes rows (the INSERT, or the UPDATE of an
+        // existing keg), so the job needs no savepoint.
+        kegs->size() == 1);
 }
 
 void KegService::remove(Connection &c, const Frame &req)
@@ -298,7 +317,8 @@ void KegService::remove(Connection &c, const Frame &req)
             body.insert(QStringLiteral("version"), qint64(stored->version));
             body.insert(QStringLiteral("collectionVersion"), qint64(stored->collectionVersion));
             conn->reply(req, body);
-        });
+        },
+        true); // one UPDATE is its only write: no savepoint needed
 }
 
 } // namespace tavern::server

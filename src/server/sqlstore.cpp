@@ -158,15 +158,31 @@ bool SqlStore::cacheUsable()
 Status SqlStore::begin()
 {
     forgetReads();
+    forgetTxReads();
+    m_cv.clear();
+    m_spWanted = m_spOpen = false;
     m_inTransaction = true;
     return step(QStringLiteral("BEGIN"));
 }
 
 Status SqlStore::commit()
 {
+    // The collectionVersions assigned in memory: one UPDATE per DB touched by this commit.
+    if (!m_cv.isEmpty()) {
+        QSqlQuery &q = prepared(QStringLiteral("UPDATE dbs SET collection_version = ? WHERE db_id = ?"));
+        for (auto it = m_cv.cbegin(); it != m_cv.cend(); ++it) {
+            q.addBindValue(qint64(it.value()));
+            q.addBindValue(it.key());
+            if (auto r = run(q); !r)
+                return r;
+        }
+    }
     Status r = step(QStringLiteral("COMMIT"));
-    if (r)
+    if (r) {
         m_inTransaction = false;
+        m_cv.clear();
+        forgetTxReads();
+    }
     return r;
 }
 
@@ -174,15 +190,54 @@ void SqlStore::rollback()
 {
     (void)exec(QStringLiteral("ROLLBACK"));
     m_inTransaction = false;
+    m_cv.clear();
+    m_spWanted = m_spOpen = false;
     forgetReads();
+    forgetTxReads();
 }
 
-Status SqlStore::savepoint() { return step(QStringLiteral("SAVEPOINT job")); }
-Status SqlStore::release() { return step(QStringLiteral("RELEASE SAVEPOINT job")); }
+void SqlStore::forgetTxReads()
+{
+    m_txDbCache.clear();
+    m_txMemberCache.clear();
+}
+
+Status SqlStore::savepoint(bool singleWrite)
+{
+    m_cvMark = m_cv;
+    m_spWanted = !singleWrite;
+    m_spOpen = false;
+    return Ok{};
+}
+
+Status SqlStore::beforeWrite()
+{
+    if (!m_spWanted || m_spOpen)
+        return Ok{};
+    if (auto r = step(QStringLiteral("SAVEPOINT job")); !r)
+        return r;
+    m_spOpen = true;
+    return Ok{};
+}
+
+Status SqlStore::release()
+{
+    Status r = Ok{};
+    if (m_spOpen)
+        r = step(QStringLiteral("RELEASE SAVEPOINT job"));
+    m_spWanted = m_spOpen = false;
+    return r;
+}
+
 void SqlStore::rollbackToSavepoint()
 {
-    (void)exec(QStringLiteral("ROLLBACK TO SAVEPOINT job"));
-    (void)exec(QStringLiteral("RELEASE SAVEPOINT job"));
+    m_cv = m_cvMark;
+    forgetTxReads();
+    if (m_spOpen) {
+        (void)exec(QStringLiteral("ROLLBACK TO SAVEPOINT job"));
+        (void)exec(QStringLiteral("RELEASE SAVEPOINT job"));
+    }
+    m_spWanted = m_spOpen = false;
 }
 
 Maybe<UserRecord> SqlStore::user(const QString &username)
@@ -202,6 +257,8 @@ Maybe<UserRecord> SqlStore::user(const QString &username)
 
 Status SqlStore::insertUser(const UserRecord &u)
 {
+    if (auto r = beforeWrite(); !r)
+        return r;
     QSqlQuery &q = prepared(QStringLiteral("INSERT INTO users (username, sign_key, box_key, "
                                            "signup_sig, created_ms) VALUES (?, ?, ?, ?, ?)"));
     q.addBindValue(u.username);
@@ -219,6 +276,18 @@ Maybe<DbRecord> SqlStore::db(const QByteArray &dbId)
         if (auto it = m_dbCache.constFind(dbId); it != m_dbCache.cend())
             return *it;
     }
+    // Inside a transaction: the collectionVersion assigned in memory, not yet written.
+    const auto withCv = [this, &dbId](std::optional<DbRecord> d) {
+        if (d) {
+            if (auto it = m_cv.constFind(dbId); it != m_cv.cend())
+                d->collectionVersion = *it;
+        }
+        return d;
+    };
+    if (m_inTransaction) {
+        if (auto it = m_txDbCache.constFind(dbId); it != m_txDbCache.cend())
+            return withCv(*it);
+    }
     QSqlQuery &q = prepared(QStringLiteral("SELECT ") + DbCols + QStringLiteral(" FROM dbs WHERE db_id = ?"));
     q.addBindValue(dbId);
     if (auto r = run(q); !r)
@@ -229,11 +298,16 @@ Maybe<DbRecord> SqlStore::db(const QByteArray &dbId)
     q.finish();
     if (cache)
         m_dbCache.insert(dbId, out);
-    return out;
+    else if (m_inTransaction)
+        m_txDbCache.insert(dbId, out);
+    return withCv(out);
 }
 
 Status SqlStore::insertDb(const DbRecord &d)
 {
+    if (auto r = beforeWrite(); !r)
+        return r;
+    forgetTxReads();
     QSqlQuery &q = prepared(QStringLiteral("INSERT INTO dbs (db_id, kind, owner, peer, "
                                            "collection_version, created_ms) VALUES (?, ?, ?, ?, ?, ?)"));
     q.addBindValue(d.dbId);
@@ -247,10 +321,14 @@ Status SqlStore::insertDb(const DbRecord &d)
 
 Result<quint64> SqlStore::nextCollectionVersion(const QByteArray &dbId)
 {
-    // One statement instead of UPDATE + SELECT (RETURNING: SQLite >= 3.35, PostgreSQL).
-    QSqlQuery &q = prepared(QStringLiteral(
-        "UPDATE dbs SET collection_version = collection_version + 1 WHERE db_id = ? "
-        "RETURNING collection_version"));
+    // Assigned in memory: the stored value is read once per DB per transaction and the
+    // latest one written back by commit(), instead of an UPDATE per keg. One connection,
+    // one writer at a time (the transaction holds SQLite's write lock once it has written).
+    if (!m_inTransaction)
+        return makeError(StoreError::Failed, QStringLiteral("collectionVersion outside a transaction"));
+    if (auto it = m_cv.find(dbId); it != m_cv.end())
+        return ++*it;
+    QSqlQuery &q = prepared(QStringLiteral("SELECT collection_version FROM dbs WHERE db_id = ?"));
     q.addBindValue(dbId);
     if (auto r = run(q); !r)
         return r.error();
@@ -258,9 +336,16 @@ Result<quint64> SqlStore::nextCollectionVersion(const QByteArray &dbId)
         q.finish();
         return makeError(StoreError::Failed, QStringLiteral("no such KegDB"));
     }
-    const quint64 v = q.value(0).toULongLong();
+    const quint64 v = q.value(0).toULongLong() + 1;
     q.finish();
+    m_cv.insert(dbId, v);
     return v;
+}
+
+void SqlStore::giveBackCollectionVersion(const QByteArray &dbId, quint64 v)
+{
+    if (auto it = m_cv.find(dbId); it != m_cv.end() && *it == v)
+        --*it;
 }
 
 Result<std::vector<DbRecord>> SqlStore::dbsOf(const QString &username)

@@ -25,7 +25,7 @@ public:
     Status begin() override;
     Status commit() override;
     void rollback() override;
-    Status savepoint() override;
+    Status savepoint(bool singleWrite) override;
     Status release() override;
     void rollbackToSavepoint() override;
 
@@ -34,9 +34,11 @@ public:
     Maybe<DbRecord> db(const QByteArray &dbId) override;
     Status insertDb(const DbRecord &d) override;
     Result<quint64> nextCollectionVersion(const QByteArray &dbId) override;
+    void giveBackCollectionVersion(const QByteArray &dbId, quint64 v) override;
     Result<std::vector<DbRecord>> dbsOf(const QString &username) override;
     Maybe<KegRecord> keg(const QByteArray &dbId, const QByteArray &kegId) override;
     Status insertKeg(const KegRecord &k) override;
+    Result<bool> insertKegIfAbsent(const KegRecord &k) override;
     Status updateKeg(const KegRecord &k) override;
     Result<std::vector<KegRecord>> kegsSince(const QByteArray &dbId, quint64 since, int limit) override;
     Maybe<BootKegRecord> bootKegHead(const QByteArray &dbId) override;
@@ -59,6 +61,8 @@ private:
 
     Status step(const QString &sql); // a prepared statement without results (BEGIN, SAVEPOINT...)
     void forgetReads();
+    Status beforeWrite(); // opens the job's savepoint if one is wanted and not open yet
+    void forgetTxReads();
 
     QString m_path;
     QString m_sync;
@@ -77,6 +81,19 @@ private:
     QHash<QByteArray, std::vector<MemberRecord>> m_membersCache;
     QHash<QPair<QByteArray, QString>, std::optional<MemberRecord>> m_memberCache;
     [[nodiscard]] bool cacheUsable();
+
+    // Inside a transaction: reads of dbs/members made since this transaction's last write to
+    // those tables (the transaction's own snapshot, so still true); emptied by every such
+    // write, by a savepoint rollback and at the end of the transaction.
+    QHash<QByteArray, std::optional<DbRecord>> m_txDbCache;
+    QHash<QPair<QByteArray, QString>, std::optional<MemberRecord>> m_txMemberCache;
+
+    // collectionVersions assigned in this transaction (latest per DB), written by commit();
+    // m_cvMark is the state at the job's savepoint.
+    QHash<QByteArray, quint64> m_cv;
+    QHash<QByteArray, quint64> m_cvMark;
+    bool m_spWanted = false; // the job wants a savepoint before its first write
+    bool m_spOpen = false;   // ... and it has been opened
 };
 
 } // namespace tavern::server

@@ -64,6 +64,8 @@ Maybe<KegRecord> SqlStore::keg(const QByteArray &dbId, const QByteArray &kegId)
 
 Status SqlStore::insertKeg(const KegRecord &k)
 {
+    if (auto w = beforeWrite(); !w)
+        return w;
     QSqlQuery &q = prepared(QStringLiteral(
         "INSERT INTO kegs (db_id, keg_id, version, author, keg_type, collection_version, deleted, "
         "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -78,8 +80,33 @@ Status SqlStore::insertKeg(const KegRecord &k)
     return run(q);
 }
 
+Result<bool> SqlStore::insertKegIfAbsent(const KegRecord &k)
+{
+    if (auto w = beforeWrite(); !w)
+        return w.error();
+    // The conflict target is the primary key only: a clash on the cursor index stays an error.
+    QSqlQuery &q = prepared(QStringLiteral(
+        "INSERT INTO kegs (db_id, keg_id, version, author, keg_type, collection_version, deleted, "
+        "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (db_id, keg_id) DO NOTHING"));
+    q.addBindValue(k.dbId);
+    q.addBindValue(k.kegId);
+    q.addBindValue(qint64(k.version));
+    q.addBindValue(k.author);
+    q.addBindValue(k.kegType);
+    q.addBindValue(qint64(k.collectionVersion));
+    q.addBindValue(k.deleted ? 1 : 0);
+    q.addBindValue(k.deleted ? QVariant() : QVariant(k.data));
+    if (auto r = run(q); !r)
+        return r.error();
+    const bool inserted = q.numRowsAffected() > 0;
+    q.finish();
+    return inserted;
+}
+
 Status SqlStore::updateKeg(const KegRecord &k)
 {
+    if (auto w = beforeWrite(); !w)
+        return w;
     QSqlQuery &q = prepared(QStringLiteral(
         "UPDATE kegs SET version = ?, author = ?, keg_type = ?, collection_version = ?, "
         "deleted = ?, data = ? WHERE db_id = ? AND keg_id = ?"));
@@ -133,6 +160,8 @@ Result<std::vector<BootKegRecord>> SqlStore::bootKegs(const QByteArray &dbId, qu
 
 Status SqlStore::insertBootKeg(const BootKegRecord &b)
 {
+    if (auto w = beforeWrite(); !w)
+        return w;
     QSqlQuery &q = prepared(QStringLiteral("INSERT INTO bootkegs (db_id, version, hash, signer, "
                                            "data, created_ms) VALUES (?, ?, ?, ?, ?, ?)"));
     q.addBindValue(b.dbId);
@@ -151,6 +180,10 @@ Maybe<MemberRecord> SqlStore::member(const QByteArray &dbId, const QString &user
         if (auto it = m_memberCache.constFind({dbId, username}); it != m_memberCache.cend())
             return *it;
     }
+    if (!cache && m_inTransaction) {
+        if (auto it = m_txMemberCache.constFind({dbId, username}); it != m_txMemberCache.cend())
+            return *it;
+    }
     QSqlQuery &q = prepared(MemberSelect + QStringLiteral("WHERE m.db_id = ? AND m.username = ?"));
     q.addBindValue(dbId);
     q.addBindValue(username);
@@ -162,6 +195,8 @@ Maybe<MemberRecord> SqlStore::member(const QByteArray &dbId, const QString &user
     q.finish();
     if (cache)
         m_memberCache.insert({dbId, username}, out);
+    else if (m_inTransaction)
+        m_txMemberCache.insert({dbId, username}, out);
     return out;
 }
 
@@ -184,6 +219,9 @@ Result<std::vector<MemberRecord>> SqlStore::members(const QByteArray &dbId)
 
 Status SqlStore::setMembers(const QByteArray &dbId, const std::vector<MemberRecord> &members)
 {
+    if (auto w = beforeWrite(); !w)
+        return w;
+    forgetTxReads();
     QSqlQuery &del = prepared(QStringLiteral("DELETE FROM members WHERE db_id = ?"));
     del.addBindValue(dbId);
     if (auto r = run(del); !r)
@@ -219,6 +257,9 @@ Result<std::vector<MemberRecord>> SqlStore::invitationsOf(const QString &usernam
 
 Status SqlStore::insertRequest(const RequestRecord &r)
 {
+    if (auto w = beforeWrite(); !w)
+        return w;
+    forgetTxReads();
     QSqlQuery &q = prepared(QStringLiteral("INSERT INTO requests (db_id, username, kind, request, "
                                            "created_ms) VALUES (?, ?, ?, ?, ?)"));
     q.addBindValue(r.dbId);

@@ -90,7 +90,10 @@ public:
     [[nodiscard]] virtual Status commit() = 0;
     virtual void rollback() = 0;
     // One savepoint level, so one failing job of a group commit leaves the others intact.
-    [[nodiscard]] virtual Status savepoint() = 0;
+    // The savepoint is opened lazily, before the job's first write. singleWrite: the job
+    // promises at most one statement that changes rows (a failing statement undoes itself),
+    // so no SQL savepoint is needed at all; in-memory state is still restored on failure.
+    [[nodiscard]] virtual Status savepoint(bool singleWrite) = 0;
     [[nodiscard]] virtual Status release() = 0;
     virtual void rollbackToSavepoint() = 0;
 
@@ -99,13 +102,18 @@ public:
 
     [[nodiscard]] virtual Maybe<DbRecord> db(const QByteArray &dbId) = 0;
     [[nodiscard]] virtual Status insertDb(const DbRecord &d) = 0;
-    // Increments and returns the DB's collectionVersion (strictly increasing per DB).
+    // Increments and returns the DB's collectionVersion (strictly increasing per DB). May be
+    // assigned in memory and written once per DB at commit(); only valid inside a transaction.
     [[nodiscard]] virtual Result<quint64> nextCollectionVersion(const QByteArray &dbId) = 0;
+    // Hands back v, the latest version nextCollectionVersion returned for dbId, unused.
+    virtual void giveBackCollectionVersion(const QByteArray &dbId, quint64 v) = 0;
     // Personal DB, DMs and rooms the user has joined (and not asked to leave).
     [[nodiscard]] virtual Result<std::vector<DbRecord>> dbsOf(const QString &username) = 0;
 
     [[nodiscard]] virtual Maybe<KegRecord> keg(const QByteArray &dbId, const QByteArray &kegId) = 0;
     [[nodiscard]] virtual Status insertKeg(const KegRecord &k) = 0;
+    // Inserts unless (dbId, kegId) is stored already: true if inserted, false if present.
+    [[nodiscard]] virtual Result<bool> insertKegIfAbsent(const KegRecord &k) = 0;
     [[nodiscard]] virtual Status updateKeg(const KegRecord &k) = 0;
     // Kegs with collectionVersion > since, ascending, at most limit.
     [[nodiscard]] virtual Result<std::vector<KegRecord>> kegsSince(const QByteArray &dbId,
