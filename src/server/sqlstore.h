@@ -37,7 +37,6 @@ public:
     void giveBackCollectionVersion(const QByteArray &dbId, quint64 v) override;
     Result<std::vector<DbRecord>> dbsOf(const QString &username) override;
     Maybe<KegRecord> keg(const QByteArray &dbId, const QByteArray &kegId) override;
-    Status insertKeg(const KegRecord &k) override;
     Result<bool> insertKegIfAbsent(const KegRecord &k) override;
     Status updateKeg(const KegRecord &k) override;
     Result<std::vector<KegRecord>> kegsSince(const QByteArray &dbId, quint64 since, int limit) override;

@@ -62,24 +62,6 @@ Maybe<KegRecord> SqlStore::keg(const QByteArray &dbId, const QByteArray &kegId)
     return out;
 }
 
-Status SqlStore::insertKeg(const KegRecord &k)
-{
-    if (auto w = beforeWrite(); !w)
-        return w;
-    QSqlQuery &q = prepared(QStringLiteral(
-        "INSERT INTO kegs (db_id, keg_id, version, author, keg_type, collection_version, deleted, "
-        "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    q.addBindValue(k.dbId);
-    q.addBindValue(k.kegId);
-    q.addBindValue(qint64(k.version));
-    q.addBindValue(k.author);
-    q.addBindValue(k.kegType);
-    q.addBindValue(qint64(k.collectionVersion));
-    q.addBindValue(k.deleted ? 1 : 0);
-    q.addBindValue(k.deleted ? QVariant() : QVariant(k.data));
-    return run(q);
-}
-
 Result<bool> SqlStore::insertKegIfAbsent(const KegRecord &k)
 {
     if (auto w = beforeWrite(); !w)

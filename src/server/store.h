@@ -111,7 +111,6 @@ public:
     [[nodiscard]] virtual Result<std::vector<DbRecord>> dbsOf(const QString &username) = 0;
 
     [[nodiscard]] virtual Maybe<KegRecord> keg(const QByteArray &dbId, const QByteArray &kegId) = 0;
-    [[nodiscard]] virtual Status insertKeg(const KegRecord &k) = 0;
     // Inserts unless (dbId, kegId) is stored already: true if inserted, false if present.
     [[nodiscard]] virtual Result<bool> insertKegIfAbsent(const KegRecord &k) = 0;
     [[nodiscard]] virtual Status updateKeg(const KegRecord &k) = 0;
