@@ -5,6 +5,8 @@
 // honest starting point (rooms, invitations, messages) and wait on conditions, never sleep.
 #pragma once
 
+#include <QStringList>
+
 #include "client/session.h"
 #include "faultproxy.h"
 #include "serverdb.h"
@@ -69,5 +71,14 @@ private:
 // The member as the session's verified head lists them (state, role, keys).
 [[nodiscard]] std::optional<keg::Member> memberOf(const Session &s, const QByteArray &room,
                                                   const QString &username);
+
+// A QStringList from literals (op names for proxy rules).
+inline QStringList list(std::initializer_list<const char *> items)
+{
+    QStringList out;
+    for (const char *i : items)
+        out << QString::fromUtf8(i);
+    return out;
+}
 
 } // namespace tavern::test

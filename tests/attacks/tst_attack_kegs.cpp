@@ -13,18 +13,6 @@
 using namespace tavern;
 using namespace tavern::test;
 
-namespace {
-
-QStringList list(std::initializer_list<const char *> items)
-{
-    QStringList out;
-    for (const char *i : items)
-        out << QString::fromUtf8(i);
-    return out;
-}
-
-} // namespace
-
 class TestAttackKegs : public QObject
 {
     Q_OBJECT

@@ -14,14 +14,6 @@ namespace op = protocol::op;
 
 namespace {
 
-QStringList list(std::initializer_list<const char *> items)
-{
-    QStringList out;
-    for (const char *i : items)
-        out << QString::fromUtf8(i);
-    return out;
-}
-
 bool isKegListResponse(const FaultProxy::Hop &hop, const QString &user)
 {
     return hop.direction == FaultProxy::Direction::ToClient && hop.user == user
