@@ -1,6 +1,5 @@
 #include "desktopintegration.h"
 
-#include "firstframeprobe.h"
 #include "notifier.h"
 #include "tray.h"
 
@@ -9,7 +8,6 @@
 #include <QDateTime>
 #include <QEvent>
 #include <QMetaProperty>
-#include <QQuickWindow>
 #include <QSettings>
 
 namespace tavern::app {
@@ -38,7 +36,6 @@ DesktopIntegration::DesktopIntegration(QWindow *window, QObject *controller, QOb
 
     if (!m_controller)
         return;
-    FirstFrameProbe::installIfAsked(qobject_cast<QQuickWindow *>(window), controller); // bench_app
     connect(m_controller, SIGNAL(notify(QString, QString, QString, QString)), this,
             SLOT(onNotify(QString, QString, QString, QString)));
     const QMetaObject *mo = m_controller->metaObject();

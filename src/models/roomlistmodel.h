@@ -1,0 +1,77 @@
+// RoomListModel: the rooms this user joined, most recent activity first, with what the room
+// list shows per row (preview, unread and mention counts, attention mark, avatar).
+#pragma once
+
+#include "listmodel.h"
+
+#include <QColor>
+#include <QDateTime>
+
+namespace tavern::ui {
+
+class RoomListModel : public ListModel
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("App.rooms is the one room list")
+    Q_PROPERTY(QString filter READ filter WRITE setFilter NOTIFY filterChanged)
+    Q_PROPERTY(int unreadTotal READ unreadTotal NOTIFY unreadTotalChanged)
+public:
+    enum Roles {
+        RoomIdRole = Qt::UserRole + 1,
+        NameRole,
+        PreviewRole,
+        LastActivityRole,
+        UnreadRole,
+        MentionsRole,
+        AttentionRole,
+        InitialsRole,
+        AvatarColorRole,
+        MemberCountRole,
+    };
+    Q_ENUM(Roles)
+
+    explicit RoomListModel(QObject *parent = nullptr);
+
+    [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
+    [[nodiscard]] QVariant data(const QModelIndex &index, int role) const override;
+    [[nodiscard]] QHash<int, QByteArray> roleNames() const override;
+
+    [[nodiscard]] QString filter() const { return m_filter; }
+    void setFilter(const QString &filter);
+    [[nodiscard]] int unreadTotal() const;
+    // The room's row, or -1 (for keyboard navigation and tests).
+    Q_INVOKABLE int indexOf(const QString &roomId) const;
+
+    void refresh() override;
+    // Only this room's messages changed: re-reads one room instead of all of them.
+    void refreshRoom(const QByteArray &roomId);
+
+Q_SIGNALS:
+    void filterChanged();
+    void unreadTotalChanged();
+
+private:
+    struct Row
+    {
+        QString key; // room id, hex
+        QByteArray roomId;
+        QString name;
+        QString preview;
+        QDateTime lastActivity;
+        int unread = 0;
+        int mentions = 0;
+        bool attention = false;
+        int memberCount = 0;
+        bool operator==(const Row &) const = default;
+    };
+    [[nodiscard]] Row build(const QByteArray &roomId, const QString &name) const;
+    void apply();
+
+    QList<Row> m_all;  // every joined room, sorted
+    QList<Row> m_rows; // m_all through the filter
+    QString m_filter;
+    int m_unreadTotal = 0;
+};
+
+} // namespace tavern::ui
