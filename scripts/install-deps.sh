@@ -8,6 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache
   qt6-base-dev qt6-declarative-dev qt6-websockets-dev qt6-tools-dev qt6-l10n-tools
   qtkeychain-qt6-dev libsodium-dev libqt6sql6-sqlite libqt6sql6-psql libqrencode-dev
+  libsqlite3-dev   # tavern-server runs its hot statements through the sqlite3 C API
   # QML runtime (the app and the Quick tests)
   qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtquick
   qml6-module-qtquick-controls qml6-module-qtquick-templates qml6-module-qtquick-layouts

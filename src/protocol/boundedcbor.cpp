@@ -7,9 +7,128 @@
 #include <QCborStreamReader>
 #include <QSet>
 
+#include <cstring>
+#include <limits>
+
 namespace tavern::protocol {
 
 namespace {
+
+// A first pass over the raw bytes that proves, without allocating, that a frame keeps every
+// rule of Decoder below. It answers "valid" only for the plain shapes frames have in
+// practice: definite lengths, ASCII text, at most 32 entries per map. Anything else (and
+// anything invalid) is "not proven" and goes through Decoder, which gives the verdict and
+// the error message. Bytes proven valid are then built by QCborValue::fromCbor: the cases
+// that make fromCbor unsafe on untrusted input (deep nesting, duplicate keys, trailing bytes,
+// invalid UTF-8) are exactly what this pass refuses, and its DOM building is a good deal
+// cheaper than one QCborValue per item.
+class Scanner
+{
+public:
+    Scanner(QByteArrayView bytes, const CborLimits &limits)
+        : m_p(reinterpret_cast<const uchar *>(bytes.data())), m_end(m_p + bytes.size()), m_limits(limits)
+    {
+    }
+
+    bool proves() { return item(1) && m_p == m_end; }
+
+private:
+    // The head of one item: major type and argument; false for indefinite or reserved forms.
+    bool head(int &major, quint64 &arg)
+    {
+        if (m_p >= m_end)
+            return false;
+        const uchar b = *m_p++;
+        major = b >> 5;
+        const int info = b & 0x1f;
+        if (info < 24) {
+            arg = quint64(info);
+            return true;
+        }
+        if (info > 27)
+            return false; // reserved or indefinite
+        const int n = 1 << (info - 24);
+        if (m_end - m_p < n)
+            return false;
+        arg = 0;
+        for (int i = 0; i < n; ++i)
+            arg = (arg << 8) | *m_p++;
+        return true;
+    }
+
+    bool string(quint64 len, bool text)
+    {
+        if (len > quint64(m_limits.maxBytes) || len > quint64(m_end - m_p))
+            return false;
+        if (text) {
+            for (quint64 i = 0; i < len; ++i) {
+                if (m_p[i] >= 0x80)
+                    return false; // non-ASCII: Decoder checks the UTF-8
+            }
+        }
+        m_p += len;
+        return true;
+    }
+
+    bool item(int depth)
+    {
+        if (depth > m_limits.maxDepth)
+            return false;
+        int major = 0;
+        quint64 arg = 0;
+        if (!head(major, arg))
+            return false;
+        switch (major) {
+        case 0: return arg <= quint64(std::numeric_limits<qint64>::max());
+        case 2: return string(arg, false);
+        case 3: return string(arg, true);
+        case 4:
+            if (arg > quint64(m_limits.maxBytes))
+                return false;
+            for (quint64 i = 0; i < arg; ++i) {
+                if (++m_items > m_limits.maxItems || !item(depth + 1))
+                    return false;
+            }
+            return true;
+        case 5: {
+            if (arg > 32)
+                return false;
+            struct Key
+            {
+                const uchar *p;
+                quint64 n;
+            };
+            Key keys[32];
+            for (quint64 i = 0; i < arg; ++i) {
+                if (++m_items > m_limits.maxItems)
+                    return false;
+                int kmajor = 0;
+                quint64 klen = 0;
+                if (!head(kmajor, klen) || kmajor != 3)
+                    return false;
+                const uchar *k = m_p;
+                if (!string(klen, true))
+                    return false;
+                for (quint64 j = 0; j < i; ++j) {
+                    if (keys[j].n == klen && std::memcmp(keys[j].p, k, std::size_t(klen)) == 0)
+                        return false; // duplicate key
+                }
+                keys[i] = Key{k, klen};
+                if (!item(depth + 1))
+                    return false;
+            }
+            return true;
+        }
+        case 7: return arg >= 20 && arg <= 22 && m_p[-1] >= 0xf4 && m_p[-1] <= 0xf6; // false, true, null
+        default: return false; // negative integers, tags
+        }
+    }
+
+    const uchar *m_p;
+    const uchar *m_end;
+    const CborLimits &m_limits;
+    qsizetype m_items = 0;
+};
 
 class Decoder
 {
@@ -198,6 +317,8 @@ Result<QCborValue> decodeBoundedCbor(QByteArrayView bytes, const CborLimits &lim
                              .arg(limits.maxBytes));
     if (bytes.isEmpty())
         return makeError(ErrorCode::BadFrame, QStringLiteral("empty frame"));
+    if (Scanner(bytes, limits).proves())
+        return QCborValue::fromCbor(QByteArray::fromRawData(bytes.data(), bytes.size()));
     Decoder d(bytes, limits);
     return d.run();
 }

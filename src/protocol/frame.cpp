@@ -1,5 +1,7 @@
 #include "frame.h"
 
+#include "cborwriter.h"
+
 namespace tavern::protocol {
 
 namespace {
@@ -59,6 +61,21 @@ QByteArray encodeFrame(const Frame &f)
         m.insert(KMessage, f.message);
     }
     return QCborValue(m).toCbor();
+}
+
+QByteArray encodeFrameWithBody(FrameType type, quint64 id, const QString &op, QByteArrayView body)
+{
+    CborWriter w(body.size() + 48);
+    w.map(4);
+    w.key(QLatin1StringView("type"));
+    w.text(frameTypeName(type));
+    w.key(QLatin1StringView("id"));
+    w.uint(id);
+    w.key(QLatin1StringView("op"));
+    w.text(op);
+    w.key(QLatin1StringView("body"));
+    w.raw(body);
+    return w.take();
 }
 
 Result<Frame> decodeFrame(QByteArrayView bytes, const CborLimits &limits, quint64 *idOut)

@@ -36,6 +36,10 @@ struct Frame
 
 [[nodiscard]] QString frameTypeName(FrameType t);
 [[nodiscard]] QByteArray encodeFrame(const Frame &frame);
+// A response or push frame around a body already encoded as one CBOR map (CborWriter):
+// the same bytes encodeFrame gives for that body, without building a QCborMap.
+[[nodiscard]] QByteArray encodeFrameWithBody(FrameType type, quint64 id, const QString &op,
+                                             QByteArrayView body);
 
 // Bounded decode (size, depth, item count, strict CBOR) followed by envelope type checks.
 // On failure the error code is an ErrorCode; when the envelope got far enough to show a

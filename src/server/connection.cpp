@@ -69,6 +69,11 @@ void Connection::reply(const Frame &request, QCborMap body)
     send(Frame::response(request.id, request.op, std::move(body)));
 }
 
+void Connection::replyEncoded(const Frame &request, QByteArrayView body)
+{
+    sendEncoded(protocol::encodeFrameWithBody(protocol::FrameType::Response, request.id, request.op, body));
+}
+
 void Connection::fail(const Frame &request, const Error &error, QCborMap body)
 {
     // Only protocol codes go on the wire; anything else is an internal failure.

@@ -42,6 +42,8 @@ public:
     void send(const protocol::Frame &frame);
     void sendEncoded(const QByteArray &bytes);
     void reply(const protocol::Frame &request, QCborMap body = {});
+    // A response whose body was encoded already (protocol::CborWriter).
+    void replyEncoded(const protocol::Frame &request, QByteArrayView body);
     void fail(const protocol::Frame &request, const Error &error, QCborMap body = {});
     void fail(const protocol::Frame &request, protocol::ErrorCode code, const QString &message,
               QCborMap body = {});

@@ -42,6 +42,25 @@ bool Hub::anyOnline(const QStringList &users, const Connection *except) const
     return false;
 }
 
+int Hub::pushEncoded(const QStringList &users, const QByteArray &bytes, const Connection *except)
+{
+    int sent = 0;
+    for (const QString &u : users) {
+        const auto it = m_online.constFind(u);
+        if (it == m_online.cend())
+            continue;
+        // A copy: a send may close a connection, and closing removes it from m_online.
+        const QList<Connection *> devices = *it;
+        for (Connection *c : devices) {
+            if (c == except)
+                continue;
+            c->sendEncoded(bytes);
+            ++sent;
+        }
+    }
+    return sent;
+}
+
 int Hub::push(const QStringList &users, const protocol::Frame &frame, const Connection *except)
 {
     QByteArray bytes;

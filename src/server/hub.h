@@ -24,6 +24,8 @@ public:
     // Sends to every online device of the users, except `except` (the connection whose
     // request caused the push: it gets the response instead). Returns frames sent.
     int push(const QStringList &users, const protocol::Frame &frame, const Connection *except = nullptr);
+    // The same with the frame encoded already: one QByteArray shared by every send.
+    int pushEncoded(const QStringList &users, const QByteArray &bytes, const Connection *except = nullptr);
     // Whether push() would reach anyone: lets callers skip building a frame nobody receives.
     [[nodiscard]] bool anyOnline(const QStringList &users, const Connection *except = nullptr) const;
 

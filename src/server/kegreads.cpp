@@ -1,7 +1,9 @@
 // KegService, read side: keg.get, keg.list (the sync cursor) and the "keg" push.
 #include "access.h"
 #include "kegservice.h"
+
 #include "keg/keg.h"
+#include "protocol/cborwriter.h"
 #include "protocol/fields.h"
 #include "protocol/ops.h"
 
@@ -102,10 +104,29 @@ void KegService::pushKegs(const QByteArray &dbId, const std::vector<KegRecord> &
     auto users = recipients(m_s.store, **db);
     if (!users || !m_s.hub.anyOnline(*users, origin))
         return;
+    // Encoded once per keg (directly, no QCborMap) and the same bytes sent to every device.
     for (const KegRecord &k : kegs) {
-        QCborMap body = kegToCbor(k);
-        body.insert(QStringLiteral("dbId"), dbId);
-        m_s.hub.push(*users, Frame::push(protocol::push::Keg, body), origin);
+        protocol::CborWriter w(k.data.size() + 160);
+        w.map(k.deleted ? 6 : 7);
+        w.key(QLatin1StringView("kegId"));
+        w.bytes(k.kegId);
+        w.key(QLatin1StringView("version"));
+        w.uint(k.version);
+        w.key(QLatin1StringView("collectionVersion"));
+        w.uint(k.collectionVersion);
+        w.key(QLatin1StringView("author"));
+        w.text(k.author);
+        w.key(QLatin1StringView("deleted"));
+        w.boolean(k.deleted);
+        if (!k.deleted) {
+            w.key(QLatin1StringView("data"));
+            w.bytes(k.data);
+        }
+        w.key(QLatin1StringView("dbId"));
+        w.bytes(dbId);
+        m_s.hub.pushEncoded(*users, protocol::encodeFrameWithBody(protocol::FrameType::Push, 0,
+                                                                  protocol::push::Keg, w.take()),
+                            origin);
     }
 }
 

@@ -3,6 +3,7 @@
 #include "access.h"
 #include "common/username.h"
 #include "keg/keg.h"
+#include "protocol/cborwriter.h"
 #include "protocol/fields.h"
 #include "protocol/ops.h"
 
@@ -242,18 +243,23 @@ void KegService::put(Connection &c, const Frame &req)
                 return;
             if (!r)
                 return conn->fail(req, r.error());
-            QCborArray results;
+            // Encoded directly: every keg.put is answered with this body.
+            protocol::CborWriter w(32 + 64 * qsizetype(stored->size()));
+            w.map(1);
+            w.key(QLatin1StringView("results"));
+            w.array(stored->size());
             for (std::size_t i = 0; i < stored->size(); ++i) {
-                QCborMap m;
-                m.insert(KKegId, (*stored)[i].kegId);
-                m.insert(QStringLiteral("version"), qint64((*stored)[i].version));
-                m.insert(QStringLiteral("collectionVersion"), qint64((*stored)[i].collectionVersion));
-                m.insert(QStringLiteral("duplicate"), !(*fresh)[i]);
-                results.append(m);
+                w.map(4);
+                w.key(QLatin1StringView("kegId"));
+                w.bytes((*stored)[i].kegId);
+                w.key(QLatin1StringView("version"));
+                w.uint((*stored)[i].version);
+                w.key(QLatin1StringView("collectionVersion"));
+                w.uint((*stored)[i].collectionVersion);
+                w.key(QLatin1StringView("duplicate"));
+                w.boolean(!(*fresh)[i]);
             }
-            QCborMap body;
-            body.insert(QStringLiteral("results"), results);
-            conn->reply(req, body);
+            conn->replyEncoded(req, w.take());
         },
         // One keg: at most one statement changes rows (the INSERT, or the UPDATE of an
         // existing keg), so the job needs no savepoint.

@@ -69,6 +69,8 @@ Status SqlStore::open()
     if (!m_db.open())
         return makeError(StoreError::Failed, QStringLiteral("cannot open %1: %2")
                                                  .arg(m_path, m_db.lastError().text()));
+    if (auto r = attachHandle(); !r)
+        return r;
     for (const QString &pragma : {QStringLiteral("PRAGMA journal_mode=WAL"),
                                   QStringLiteral("PRAGMA synchronous=") + m_sync.toUpper(),
                                   QStringLiteral("PRAGMA foreign_keys=ON")}) {
@@ -117,127 +119,16 @@ void SqlStore::close()
 {
     if (!m_db.isValid())
         return;
+    finalizeHot();
     m_queries.clear();
     if (m_db.isOpen()) {
         // Fold the WAL back into the main file so a clean stop leaves one file behind.
         (void)exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
         m_db.close();
     }
+    m_handle = nullptr;
     m_db = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connectionName);
-}
-
-Status SqlStore::step(const QString &sql)
-{
-    QSqlQuery &q = prepared(sql);
-    Status r = run(q);
-    q.finish();
-    return r;
-}
-
-void SqlStore::forgetReads()
-{
-    m_dbCache.clear();
-    m_membersCache.clear();
-    m_memberCache.clear();
-}
-
-bool SqlStore::cacheUsable()
-{
-    if (m_inTransaction)
-        return false;
-    if (!m_cacheAge.isValid() || m_cacheAge.hasExpired(100)) {
-        forgetReads();
-        m_cacheAge.start();
-    }
-    return true;
-}
-
-// Transaction control runs once or twice per request under load: prepared once, like the
-// queries, instead of being parsed again on every call.
-Status SqlStore::begin()
-{
-    forgetReads();
-    forgetTxReads();
-    m_cv.clear();
-    m_spWanted = m_spOpen = false;
-    m_inTransaction = true;
-    return step(QStringLiteral("BEGIN"));
-}
-
-Status SqlStore::commit()
-{
-    // The collectionVersions assigned in memory: one UPDATE per DB touched by this commit.
-    if (!m_cv.isEmpty()) {
-        QSqlQuery &q = prepared(QStringLiteral("UPDATE dbs SET collection_version = ? WHERE db_id = ?"));
-        for (auto it = m_cv.cbegin(); it != m_cv.cend(); ++it) {
-            q.addBindValue(qint64(it.value()));
-            q.addBindValue(it.key());
-            if (auto r = run(q); !r)
-                return r;
-        }
-    }
-    Status r = step(QStringLiteral("COMMIT"));
-    if (r) {
-        m_inTransaction = false;
-        m_cv.clear();
-        forgetTxReads();
-    }
-    return r;
-}
-
-void SqlStore::rollback()
-{
-    (void)exec(QStringLiteral("ROLLBACK"));
-    m_inTransaction = false;
-    m_cv.clear();
-    m_spWanted = m_spOpen = false;
-    forgetReads();
-    forgetTxReads();
-}
-
-void SqlStore::forgetTxReads()
-{
-    m_txDbCache.clear();
-    m_txMemberCache.clear();
-}
-
-Status SqlStore::savepoint(bool singleWrite)
-{
-    m_cvMark = m_cv;
-    m_spWanted = !singleWrite;
-    m_spOpen = false;
-    return Ok{};
-}
-
-Status SqlStore::beforeWrite()
-{
-    if (!m_spWanted || m_spOpen)
-        return Ok{};
-    if (auto r = step(QStringLiteral("SAVEPOINT job")); !r)
-        return r;
-    m_spOpen = true;
-    return Ok{};
-}
-
-Status SqlStore::release()
-{
-    Status r = Ok{};
-    if (m_spOpen)
-        r = step(QStringLiteral("RELEASE SAVEPOINT job"));
-    m_spWanted = m_spOpen = false;
-    return r;
-}
-
-void SqlStore::rollbackToSavepoint()
-{
-    m_cv = m_cvMark;
-    forgetTxReads();
-    if (m_spOpen) {
-        (void)exec(QStringLiteral("ROLLBACK TO SAVEPOINT job"));
-        (void)exec(QStringLiteral("RELEASE SAVEPOINT job"));
-    }
-    m_spWanted = m_spOpen = false;
 }
 
 Maybe<UserRecord> SqlStore::user(const QString &username)
@@ -269,45 +160,11 @@ Status SqlStore::insertUser(const UserRecord &u)
     return run(q);
 }
 
-Maybe<DbRecord> SqlStore::db(const QByteArray &dbId)
-{
-    const bool cache = cacheUsable();
-    if (cache) {
-        if (auto it = m_dbCache.constFind(dbId); it != m_dbCache.cend())
-            return *it;
-    }
-    // Inside a transaction: the collectionVersion assigned in memory, not yet written.
-    const auto withCv = [this, &dbId](std::optional<DbRecord> d) {
-        if (d) {
-            if (auto it = m_cv.constFind(dbId); it != m_cv.cend())
-                d->collectionVersion = *it;
-        }
-        return d;
-    };
-    if (m_inTransaction) {
-        if (auto it = m_txDbCache.constFind(dbId); it != m_txDbCache.cend())
-            return withCv(*it);
-    }
-    QSqlQuery &q = prepared(QStringLiteral("SELECT ") + DbCols + QStringLiteral(" FROM dbs WHERE db_id = ?"));
-    q.addBindValue(dbId);
-    if (auto r = run(q); !r)
-        return r.error();
-    std::optional<DbRecord> out;
-    if (q.next())
-        out = dbFrom(q);
-    q.finish();
-    if (cache)
-        m_dbCache.insert(dbId, out);
-    else if (m_inTransaction)
-        m_txDbCache.insert(dbId, out);
-    return withCv(out);
-}
-
 Status SqlStore::insertDb(const DbRecord &d)
 {
     if (auto r = beforeWrite(); !r)
         return r;
-    forgetTxReads();
+    metaWrite();
     QSqlQuery &q = prepared(QStringLiteral("INSERT INTO dbs (db_id, kind, owner, peer, "
                                            "collection_version, created_ms) VALUES (?, ?, ?, ?, ?, ?)"));
     q.addBindValue(d.dbId);
@@ -317,35 +174,6 @@ Status SqlStore::insertDb(const DbRecord &d)
     q.addBindValue(qint64(d.collectionVersion));
     q.addBindValue(nowMs());
     return run(q);
-}
-
-Result<quint64> SqlStore::nextCollectionVersion(const QByteArray &dbId)
-{
-    // Assigned in memory: the stored value is read once per DB per transaction and the
-    // latest one written back by commit(), instead of an UPDATE per keg. One connection,
-    // one writer at a time (the transaction holds SQLite's write lock once it has written).
-    if (!m_inTransaction)
-        return makeError(StoreError::Failed, QStringLiteral("collectionVersion outside a transaction"));
-    if (auto it = m_cv.find(dbId); it != m_cv.end())
-        return ++*it;
-    QSqlQuery &q = prepared(QStringLiteral("SELECT collection_version FROM dbs WHERE db_id = ?"));
-    q.addBindValue(dbId);
-    if (auto r = run(q); !r)
-        return r.error();
-    if (!q.next()) {
-        q.finish();
-        return makeError(StoreError::Failed, QStringLiteral("no such KegDB"));
-    }
-    const quint64 v = q.value(0).toULongLong() + 1;
-    q.finish();
-    m_cv.insert(dbId, v);
-    return v;
-}
-
-void SqlStore::giveBackCollectionVersion(const QByteArray &dbId, quint64 v)
-{
-    if (auto it = m_cv.find(dbId); it != m_cv.end() && *it == v)
-        --*it;
 }
 
 Result<std::vector<DbRecord>> SqlStore::dbsOf(const QString &username)

@@ -62,29 +62,6 @@ Maybe<KegRecord> SqlStore::keg(const QByteArray &dbId, const QByteArray &kegId)
     return out;
 }
 
-Result<bool> SqlStore::insertKegIfAbsent(const KegRecord &k)
-{
-    if (auto w = beforeWrite(); !w)
-        return w.error();
-    // The conflict target is the primary key only: a clash on the cursor index stays an error.
-    QSqlQuery &q = prepared(QStringLiteral(
-        "INSERT INTO kegs (db_id, keg_id, version, author, keg_type, collection_version, deleted, "
-        "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (db_id, keg_id) DO NOTHING"));
-    q.addBindValue(k.dbId);
-    q.addBindValue(k.kegId);
-    q.addBindValue(qint64(k.version));
-    q.addBindValue(k.author);
-    q.addBindValue(k.kegType);
-    q.addBindValue(qint64(k.collectionVersion));
-    q.addBindValue(k.deleted ? 1 : 0);
-    q.addBindValue(k.deleted ? QVariant() : QVariant(k.data));
-    if (auto r = run(q); !r)
-        return r.error();
-    const bool inserted = q.numRowsAffected() > 0;
-    q.finish();
-    return inserted;
-}
-
 Status SqlStore::updateKeg(const KegRecord &k)
 {
     if (auto w = beforeWrite(); !w)
@@ -155,33 +132,6 @@ Status SqlStore::insertBootKeg(const BootKegRecord &b)
     return run(q);
 }
 
-Maybe<MemberRecord> SqlStore::member(const QByteArray &dbId, const QString &username)
-{
-    const bool cache = cacheUsable();
-    if (cache) {
-        if (auto it = m_memberCache.constFind({dbId, username}); it != m_memberCache.cend())
-            return *it;
-    }
-    if (!cache && m_inTransaction) {
-        if (auto it = m_txMemberCache.constFind({dbId, username}); it != m_txMemberCache.cend())
-            return *it;
-    }
-    QSqlQuery &q = prepared(MemberSelect + QStringLiteral("WHERE m.db_id = ? AND m.username = ?"));
-    q.addBindValue(dbId);
-    q.addBindValue(username);
-    if (auto r = run(q); !r)
-        return r.error();
-    std::optional<MemberRecord> out;
-    if (q.next())
-        out = memberFrom(q);
-    q.finish();
-    if (cache)
-        m_memberCache.insert({dbId, username}, out);
-    else if (m_inTransaction)
-        m_txMemberCache.insert({dbId, username}, out);
-    return out;
-}
-
 Result<std::vector<MemberRecord>> SqlStore::members(const QByteArray &dbId)
 {
     const bool cache = cacheUsable();
@@ -203,7 +153,7 @@ Status SqlStore::setMembers(const QByteArray &dbId, const std::vector<MemberReco
 {
     if (auto w = beforeWrite(); !w)
         return w;
-    forgetTxReads();
+    metaWrite();
     QSqlQuery &del = prepared(QStringLiteral("DELETE FROM members WHERE db_id = ?"));
     del.addBindValue(dbId);
     if (auto r = run(del); !r)
@@ -241,7 +191,7 @@ Status SqlStore::insertRequest(const RequestRecord &r)
 {
     if (auto w = beforeWrite(); !w)
         return w;
-    forgetTxReads();
+    metaWrite();
     QSqlQuery &q = prepared(QStringLiteral("INSERT INTO requests (db_id, username, kind, request, "
                                            "created_ms) VALUES (?, ?, ?, ?, ?)"));
     q.addBindValue(r.dbId);

@@ -1,0 +1,76 @@
+// bench_server, part 1: durable ingest. Every client pipelines fresh kegs into its
+// personal DB; the raw baseline inserts the same rows into the server's kegs table layout.
+#include "baseline.h"
+
+#include "keg/keg.h"
+
+namespace benchsrv {
+
+IngestResult runIngest(Run &run)
+{
+    const Options &o = run.o;
+    test::ServerProcess &server = *run.server;
+    auto &users = run.users;
+    const pid_t serverPid = run.serverPid;
+    IngestResult res;
+    // One round: every client pipelines kegsPerClient fresh kegs into its personal DB,
+    // kegsPerPut per keg.put, `window` requests in flight. Returns kegs/s; `rows` receives
+    // the same kegs as rows for the raw baseline.
+    const auto ingestRound = [&](int kegsPerPut, std::vector<Row> *rows, bool account) {
+        std::vector<SealJob> jobs;
+        for (int c = 0; c < o.clients; ++c) {
+            const auto &u = users[std::size_t(c)];
+            for (int k = 0; k < o.kegsPerClient; ++k)
+                jobs.push_back({&u.id, keg::personalDbId(u.id.username), &run.personalKey});
+        }
+        const std::vector<QByteArray> sealed = sealMany(jobs, run.plaintext);
+        res.kegBytes = sealed.front().size();
+        std::vector<Stream> streams(std::size_t(o.clients));
+        for (int c = 0; c < o.clients; ++c) {
+            Stream &s = streams[std::size_t(c)];
+            s.client = users[std::size_t(c)].conn.get();
+            const std::size_t first = std::size_t(c) * std::size_t(o.kegsPerClient);
+            quint64 id = s.client->reserveIds(quint64((o.kegsPerClient + kegsPerPut - 1) / kegsPerPut));
+            for (int k = 0; k < o.kegsPerClient; k += kegsPerPut) {
+                QCborArray list;
+                for (int j = k; j < std::min(o.kegsPerClient, k + kegsPerPut); ++j) {
+                    const std::size_t i = first + std::size_t(j);
+                    list.append(sealed[i]);
+                    if (rows)
+                        rows->push_back({jobs[i].dbId, keg::newKegId(), jobs[i].author->username.toUtf8(), sealed[i]});
+                }
+                s.frames.push_back(putFrame(id++, jobs[first].dbId, list));
+            }
+        }
+        const qsizetype logFrom = server.logs().size();
+        const double cpu0 = processCpu(serverPid), me0 = threadCpu();
+        const double secs = runStreams(streams, o.window, 60000);
+        const double serverCpu = processCpu(serverPid) - cpu0, clientCpu = threadCpu() - me0;
+        spin(20);
+        if (account) {
+            const CommitStats cs = commitsIn(server.logs().mid(logFrom));
+            addStats(res.commits, cs);
+            res.serverCpu += serverCpu;
+            res.clientCpu += clientCpu;
+            res.secs += secs;
+            res.kegs += double(jobs.size());
+        }
+        return double(jobs.size()) / secs;
+    };
+    RawSqlite raw(server.tempPath(QStringLiteral("raw.sqlite")), false);
+    // Context: the same rows through QtSql, as this baseline was measured before the server's
+    // hot statements moved to the C API.
+    RawSqlite rawQt(server.tempPath(QStringLiteral("raw-qt.sqlite")), true);
+    for (int round = 0; round < o.rounds && !(round > 0 && run.overBudget()); ++round) {
+        std::vector<Row> rows;
+        res.ingest.push_back(ingestRound(o.kegsPerPut, &rows, true));
+        res.rawBatch.push_back(raw.insert(rows, rows.size(), 1000, false));
+        res.rawBatchQt.push_back(rawQt.insert(rows, rows.size(), 1000, false));
+        res.rawRow.push_back(raw.insert(rows, std::min<std::size_t>(rows.size(), 3000), 1, true));
+        if (o.batchedPut > 1)
+            res.ingestBatched.push_back(ingestRound(o.batchedPut, nullptr, false));
+    }
+    return res;
+}
+
+} // namespace benchsrv
