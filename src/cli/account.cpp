@@ -25,9 +25,9 @@ int accountCommand(const Args &a)
         if (a.positional.size() != 1 || !server.isValid() || server.scheme().isEmpty())
             return fail(a, ExitUsage, QStringLiteral("usage: tavern-cli %1 USER --server ws://HOST:PORT").arg(a.command));
         if (a.command == QLatin1String("signup")) {
-            auto secret = client::Session::signup(a.profile, server, a.positional[0]);
+            auto secret = client::Session::signup(a.profile, server, a.positional[0], keyOptions(a));
             if (!secret)
-                return fail(a, ExitFailed, secret.error().message);
+                return fail(a, ExitFailed, withKeychainHint(a, secret.error()));
             print(a, {{QStringLiteral("username"), a.positional[0].trimmed().toLower()}, {QStringLiteral("accountSecret"), *secret}},
                   QStringLiteral("Account created.\n\nYour account secret:\n\n    %1\n\nWrite it down and keep it "
                                  "safe. It is the only way back into your account on a new device,\nand Tavern "
@@ -39,9 +39,9 @@ int accountCommand(const Args &a)
         if (!a.json)
             std::fputs("Account secret: ", stderr);
         const QString secret = in.readLine();
-        auto r = client::Session::login(a.profile, server, a.positional[0], secret);
+        auto r = client::Session::login(a.profile, server, a.positional[0], secret, keyOptions(a));
         if (!r)
-            return fail(a, ExitFailed, r.error().message);
+            return fail(a, ExitFailed, withKeychainHint(a, r.error()));
         print(a, {{QStringLiteral("username"), a.positional[0].trimmed().toLower()}},
               QStringLiteral("Logged in on this device."));
         return ExitOk;
@@ -53,9 +53,10 @@ int accountCommand(const Args &a)
         return ExitOk;
     }
     // whoami: no network needed.
-    auto s = client::Session::open(a.profile);
+    auto s = client::Session::open(a.profile, keyOptions(a));
     if (!s)
-        return fail(a, ExitNotFound, s.error().message);
+        return fail(a, s.code() == int(client::SessionError::NoAccount) ? ExitNotFound : ExitFailed,
+                    withKeychainHint(a, s.error()));
     const auto &id = (*s)->identity();
     print(a,
           {{QStringLiteral("username"), id.username}, {QStringLiteral("server"), (*s)->server().toString()},

@@ -30,6 +30,12 @@ struct Args
 int fail(const Args &a, int code, const QString &message);
 void print(const Args &a, const QJsonObject &json, const QString &human);
 
+// Where the local key lives: --key-file (opt-in, passphrase from --passphrase-file FILE or
+// typed at the terminal), else the keychain. Also used for a profile that has a key file.
+client::LocalKeyOptions keyOptions(const Args &a);
+// A keychain failure gets the CLI's way out appended (the key-file opt-in).
+QString withKeychainHint(const Args &a, const Error &e);
+
 // Opens the profile's session, connects and syncs; prints why not and returns null.
 std::unique_ptr<client::Session> openSynced(const Args &a, int *exitCode);
 // Finds a room by id (hex, a unique prefix is enough) or by its exact name.

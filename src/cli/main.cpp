@@ -31,7 +31,10 @@ Rooms
   members ROOM                  members with roles, invite state and trust
 Messages
   send ROOM TEXT                send (queued first; retried until the server has it)
-  read ROOM                     history with missing-message markers and notices
+  read ROOM [--mark-read]       history with #ids, edits, deletions, who read what, missing-
+                                message markers and notices; --mark-read sends signed receipts
+  edit ROOM MESSAGE TEXT        edit your own message (MESSAGE: its #id from 'read', or 'last')
+  delete ROOM MESSAGE           delete your own, or anybody's as a moderator or admin
   watch [ROOM] [--for SECONDS]  stream new messages and notices
   notices [ROOM]                security notices
 Contacts
@@ -39,6 +42,13 @@ Contacts
   contacts show USER            safety number
   contacts verify USER          mark verified after comparing safety numbers
   contacts accept-key-change USER
+
+Keys
+  The profile's local key lives in the OS keychain (gnome-keyring, KWallet, ...). Without
+  one, opt in at signup/login with --key-file: the key is kept in PROFILE/local-key,
+  encrypted under a passphrase (Argon2id, XChaCha20-Poly1305, mode 0600). The passphrase
+  is asked at the terminal, or read from --passphrase-file FILE (first line). Later
+  commands on that profile ask for it the same way.
 
 ROOM is a room name or its id (a unique hex prefix is enough).
 Profiles: --profile DIR (default: the user's data folder); one account per profile.
@@ -52,7 +62,8 @@ Args parse(const QStringList &argv)
         const QString &s = argv[i];
         if (s.startsWith(QLatin1String("--"))) {
             const QString name = s.mid(2);
-            static const QStringList flags{QStringLiteral("json"), QStringLiteral("help")};
+            static const QStringList flags{QStringLiteral("json"), QStringLiteral("help"), QStringLiteral("key-file"),
+                                           QStringLiteral("mark-read")};
             if (flags.contains(name) || i + 1 >= argv.size())
                 a.options.insert(name, QStringLiteral("1"));
             else
@@ -83,7 +94,8 @@ int main(int argc, char **argv)
     static const QStringList account{QStringLiteral("signup"), QStringLiteral("login"),
                                      QStringLiteral("whoami"), QStringLiteral("logout")};
     static const QStringList messages{QStringLiteral("send"), QStringLiteral("read"),
-                                      QStringLiteral("watch"), QStringLiteral("notices")};
+                                      QStringLiteral("watch"), QStringLiteral("notices"),
+                                      QStringLiteral("edit"), QStringLiteral("delete")};
     if (account.contains(a.command))
         return accountCommand(a);
     if (messages.contains(a.command))

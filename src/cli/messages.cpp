@@ -35,7 +35,13 @@ QString noticeLine(const storage::Notice &n)
 QString messageLine(const client::MessageView &m)
 {
     const QString time = QDateTime::fromMSecsSinceEpoch(m.sentMs).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-    QString line = QStringLiteral("[%1] %2: %3").arg(time, m.author, m.body);
+    QString line = QStringLiteral("[%1] #%2 %3: %4")
+                       .arg(time, client::hex(m.kegId).left(8), m.author,
+                            m.deleted ? QStringLiteral("(deleted)") : m.body);
+    if (m.edited && !m.deleted)
+        line += QStringLiteral("  (edited)");
+    if (!m.readBy.isEmpty())
+        line += QStringLiteral("  (read by %1)").arg(m.readBy.join(QStringLiteral(", ")));
     if (m.delivery == client::MessageView::Delivery::Queued || m.delivery == client::MessageView::Delivery::Failed)
         line += QStringLiteral("  (%1%2)").arg(deliveryName(m.delivery), m.error.isEmpty() ? QString() : QStringLiteral(": ") + m.error);
     return line;
@@ -45,7 +51,32 @@ QJsonObject messageJson(const client::MessageView &m)
 {
     return {{QStringLiteral("kegId"), client::hex(m.kegId)}, {QStringLiteral("author"), m.author},
             {QStringLiteral("counter"), qint64(m.counter)}, {QStringLiteral("body"), m.body},
-            {QStringLiteral("sentMs"), m.sentMs}, {QStringLiteral("delivery"), deliveryName(m.delivery)}};
+            {QStringLiteral("sentMs"), m.sentMs}, {QStringLiteral("delivery"), deliveryName(m.delivery)},
+            {QStringLiteral("edited"), m.edited}, {QStringLiteral("deleted"), m.deleted},
+            {QStringLiteral("readBy"), QJsonArray::fromStringList(m.readBy)}};
+}
+
+// A message by a unique hex prefix of its id (4+ characters, as 'read' shows it), or "last":
+// the user's own newest message that is not deleted.
+std::optional<QByteArray> findMessage(client::Session &s, const QByteArray &roomId, const QString &ref)
+{
+    const auto all = s.messages(roomId);
+    if (ref == QLatin1String("last")) {
+        for (auto it = all.crbegin(); it != all.crend(); ++it) {
+            if (it->author == s.username() && !it->deleted)
+                return it->kegId;
+        }
+        return std::nullopt;
+    }
+    std::optional<QByteArray> found;
+    for (const auto &m : all) {
+        if (ref.size() >= 4 && client::hex(m.kegId).startsWith(ref.toLower())) {
+            if (found)
+                return std::nullopt;
+            found = m.kegId;
+        }
+    }
+    return found;
 }
 
 } // namespace
@@ -69,6 +100,21 @@ int messageCommand(const Args &a)
         if (!r)
             return fail(a, r.code() == int(client::SessionError::KeyChanged) ? ExitSecurity : ExitFailed, r.error().message);
         return finish(a, *s, {{QStringLiteral("roomId"), client::hex(*roomId)}}, QStringLiteral("Sent."));
+    }
+    if (a.command == QLatin1String("edit") || a.command == QLatin1String("delete")) {
+        const bool isEdit = a.command == QLatin1String("edit");
+        if (!roomId || a.positional.size() != (isEdit ? 3 : 2))
+            return fail(a, ExitUsage, isEdit ? QStringLiteral("usage: edit ROOM MESSAGE TEXT")
+                                             : QStringLiteral("usage: delete ROOM MESSAGE"));
+        const auto kegId = findMessage(*s, *roomId, a.positional[1]);
+        if (!kegId)
+            return fail(a, ExitNotFound, QStringLiteral("No single message matches '%1' (use the #id 'read' shows, "
+                                                        "or 'last').").arg(a.positional[1]));
+        auto r = isEdit ? s->edit(*roomId, *kegId, a.positional[2]) : s->redact(*roomId, *kegId);
+        if (!r)
+            return fail(a, r.code() == int(client::SessionError::KeyChanged) ? ExitSecurity : ExitFailed, r.error().message);
+        return finish(a, *s, {{QStringLiteral("kegId"), client::hex(*kegId)}},
+                      isEdit ? QStringLiteral("Edited.") : QStringLiteral("Deleted."));
     }
     if (a.command == QLatin1String("notices")) {
         QJsonArray arr;
@@ -103,8 +149,20 @@ int messageCommand(const Args &a)
             notes.append(noticeJson(n));
             lines << noticeLine(n);
         }
-        print(a, {{QStringLiteral("messages"), arr}, {QStringLiteral("missing"), missing}, {QStringLiteral("notices"), notes}},
-              lines.isEmpty() ? QStringLiteral("No messages yet.") : lines.join(QLatin1Char('\n')));
+        const QJsonObject out{{QStringLiteral("messages"), arr}, {QStringLiteral("missing"), missing},
+                              {QStringLiteral("notices"), notes}};
+        const QString human = lines.isEmpty() ? QStringLiteral("No messages yet.") : lines.join(QLatin1Char('\n'));
+        if (a.flag(QStringLiteral("mark-read"))) {
+            // Signed receipts for what was just shown (others' messages, once each).
+            for (const auto &m : s->messages(*roomId)) {
+                if (m.author != s->username() && !m.deleted) {
+                    if (auto r = s->markRead(*roomId, m.kegId); !r)
+                        return fail(a, ExitFailed, r.error().message);
+                }
+            }
+            return finish(a, *s, out, human);
+        }
+        print(a, out, human);
         return ExitOk;
     }
     // watch: stream new messages and notices until --for seconds pass (or forever).

@@ -46,9 +46,17 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry)
                          QStringLiteral("room data offered before the invitation was accepted")};
         }
     }
-    if (auto r = m_cache.putKeg(cached); !r)
-        return r;
-    if (dbId == personalDb())
+    const bool personal = dbId == personalDb();
+    {
+        // Room kegs are not stored twice: what they say lives in `messages`/`receipts` (bodies
+        // sealed by the Vault); the `kegs` row keeps id, collection version and deleted flag,
+        // which re-lists need. The pin log (personal DB) is re-checked from its raw kegs.
+        storage::CachedKeg record{cached.dbId, cached.kegId, cached.collectionVersion,
+                                  personal || !room ? cached.data : QByteArray(), cached.deleted};
+        if (auto r = m_cache.putKeg(record); !r)
+            return r;
+    }
+    if (personal)
         return applyPinKeg(cached);
     if (!room || cached.deleted)
         return Ok{};
@@ -92,9 +100,12 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry)
             return quarantine(plain.error().message, QStringLiteral("bad-signature"));
         }
     }
-    if (keg->type != keg::KegType::Message) {
+    if (keg->type == keg::KegType::Receipt)
+        return applyReceipt(*room, dbId, cached, *keg, std::move(*plain));
+    if (keg->type != keg::KegType::Message && keg->type != keg::KegType::Edit
+        && keg->type != keg::KegType::Redaction) {
         crypto::wipe(*plain);
-        return Ok{}; // edits, receipts: next steps of the engine
+        return Ok{}; // settings, contacts: not kegs of a room's timeline
     }
     auto msg = keg::decodeMessage(*plain);
     crypto::wipe(*plain);
@@ -117,11 +128,19 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry)
                   QStringLiteral("version %1 theirs %2 ours %3").arg(msg->headVersion).arg(hex(msg->headHash), hex(known)));
         return Ok{};
     }
+    // Posting (a message, an edit or deletion of one's own) needs Post; deleting someone
+    // else's needs RedactOthers, checked against the target in applyChange.
     auto member = room->memberAt(msg->headVersion, keg->author);
-    if (!member || member->state != keg::InviteState::Joined
-        || !keg::roleAllows(member->role, keg::Privilege::Post))
-        return quarantine(QStringLiteral("%1 was not allowed to post in room version %2")
-                              .arg(keg->author).arg(msg->headVersion),
+    const bool joinedThen = member && member->state == keg::InviteState::Joined;
+    const bool mayPost = joinedThen && keg::roleAllows(member->role, keg::Privilege::Post);
+    const bool mayRedactOthers = joinedThen && keg::roleAllows(member->role, keg::Privilege::RedactOthers);
+    if (!mayPost && !(keg->type == keg::KegType::Redaction && mayRedactOthers))
+        return quarantine(QStringLiteral("%1 was not allowed to %2 in room version %3")
+                              .arg(keg->author,
+                                   keg->type == keg::KegType::Message ? QStringLiteral("post")
+                                   : keg->type == keg::KegType::Edit  ? QStringLiteral("edit messages")
+                                                                      : QStringLiteral("delete messages"))
+                              .arg(msg->headVersion),
                           QStringLiteral("unauthorised-change"));
     const QByteArray hash = keg::kegContentHash(*keg);
     const quint64 highest = room->authors().highest(keg->author);
@@ -168,91 +187,62 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry)
     } else if (msg->counter > highest + 1 && (highest > 0 || room->keys().has(0))) {
         // A11. (A reader without the room's first key joined later: an author's first
         // readable message may rightly have a higher counter.)
+        noteGap(dbId, keg->author, highest);
         addNotice(dbId, QStringLiteral("message-missing"),
                   QStringLiteral("%1's messages %2 to %3 have not arrived: the server may be withholding them.")
                       .arg(keg->author).arg(highest + 1).arg(msg->counter - 1),
                   where);
     }
-    return m_cache.exec(
-        QStringLiteral("INSERT INTO messages (db_id, keg_id, author, counter, hash, prev_hash, kind, "
-                       "target, body, sent_ms, server_order) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) "
-                       "ON CONFLICT (db_id, keg_id) DO UPDATE SET server_order = excluded.server_order"),
-        {dbId, cached.kegId, keg->author, qint64(msg->counter), hash, msg->previousHash, msg->target,
-         m_vault.seal("message-body", msg->body.toUtf8()), qint64(msg->timestampMs),
-         qint64(cached.collectionVersion)});
+    if (keg->type != keg::KegType::Message)
+        return applyChange(*room, dbId, cached, *keg, *msg, mayRedactOthers);
+    if (auto r = m_cache.exec(
+            QStringLiteral("INSERT INTO messages (db_id, keg_id, author, counter, hash, prev_hash, kind, "
+                           "target, body, sent_ms, server_order) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) "
+                           "ON CONFLICT (db_id, keg_id) DO UPDATE SET server_order = excluded.server_order"),
+            {dbId, cached.kegId, keg->author, qint64(msg->counter), hash, msg->previousHash, msg->target,
+             m_vault.seal("message-body", msg->body.toUtf8()), qint64(msg->timestampMs),
+             qint64(cached.collectionVersion)});
+        !r)
+        return r;
+    return settleTarget(dbId, cached.kegId, keg->author, hash);
 }
 
 Status Session::send(const QByteArray &roomId, const QString &text)
 {
-    if (m_revoked.contains(roomId))
-        return Error{int(SessionError::NotInRoom),
-                     QStringLiteral("You were removed from this room (or left it); you can no longer send to it.")};
-    RoomState *room = roomFor(roomId);
-    if (!room || !room->started())
-        return Error{int(SessionError::NotInRoom), QStringLiteral("You are not in this room.")};
-    const auto &head = room->head();
-    const keg::Member *me = head.version().member(m_identity->username.toUtf8());
-    if (!me || me->state != keg::InviteState::Joined)
-        return Error{int(SessionError::NotInRoom), QStringLiteral("You are not a joined member of this room.")};
-    if (!keg::roleAllows(me->role, keg::Privilege::Post))
-        return Error{int(SessionError::Refused), QStringLiteral("Guests can read but not post in this room.")};
-    for (const keg::Member &m : head.version().members) {
-        const QString name = QString::fromUtf8(m.username);
-        if (trust(name) == Trust::KeyChanged)
-            return Error{int(SessionError::KeyChanged),
-                         QStringLiteral("%1's safety number changed. Review it ('contacts show %1') and "
-                                        "accept the new key before sending.").arg(name)};
-    }
-    const quint32 gen = head.version().currentGeneration();
-    const crypto::SecureBytes *key = room->keys().get(gen);
-    if (!key)
-        return Error{int(SessionError::Refused), QStringLiteral("This device does not hold the room's current key yet.")};
-    const quint64 counter = room->authors().highest(m_identity->username) + 1;
-    keg::MessagePayload payload{counter, room->authors().hashOf(m_identity->username, counter - 1),
-                                head.version().version, head.hash(),
-                                quint64(QDateTime::currentMSecsSinceEpoch()), text, {}};
-    if (payload.previousHash.isEmpty())
-        payload.previousHash = QByteArray(32, '\0');
-    keg::Keg k = keg::sealKeg({roomId, keg::newKegId(), keg::KegType::Message, gen, 1},
-                              keg::encodeMessage(payload), *key, m_identity->username, m_identity->signing);
-    const QByteArray hash = keg::kegContentHash(k);
-    if (room->authors().add(m_identity->username, counter, payload.previousHash, hash) != Placement::Accepted)
-        return Error{int(SessionError::Busy), QStringLiteral("Could not number the message; try again.")};
-    QCborMap put;
-    put.insert(QStringLiteral("dbId"), roomId);
-    put.insert(QStringLiteral("kegs"), QCborArray{keg::encodeKeg(k)});
-    // The message row and its outbox entry are written together: nothing typed is lost.
-    auto r = m_cache.transaction([&]() -> Status {
-        if (auto s = m_cache.exec(QStringLiteral("INSERT INTO messages (db_id, keg_id, author, counter, hash, "
-                                                 "prev_hash, kind, target, body, sent_ms, server_order) "
-                                                 "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)"),
-                                  {roomId, k.kegId, m_identity->username, qint64(counter), hash,
-                                   payload.previousHash, QByteArray(16, '\0'),
-                                   m_vault.seal("message-body", text.toUtf8()),
-                                   qint64(payload.timestampMs), UnsentOrder});
-            !s)
-            return s;
-        return enqueue(roomId, k.kegId, protocol::op::KegPut, put);
-    });
-    if (!r)
-        return r;
-    Q_EMIT messagesChanged(roomId);
-    pumpOutbox();
-    return Ok{};
+    if (auto c = canWrite(roomId, keg::Privilege::Post); !c)
+        return c;
+    return postChange(roomId, keg::KegType::Message, text, QByteArray(keg::KegIdBytes, '\0'), 0);
 }
 
 QList<MessageView> Session::messages(const QByteArray &roomId)
 {
     QList<MessageView> out;
     auto rows = m_cache.select(
-        QStringLiteral("SELECT m.keg_id, m.author, m.counter, m.body, m.sent_ms, o.state, o.error "
-                       "FROM messages m LEFT JOIN outbox o ON o.db_id = m.db_id AND o.keg_id = m.keg_id "
-                       "WHERE m.db_id = ? ORDER BY m.server_order, m.rowid"),
+        QStringLiteral("SELECT m.keg_id, m.author, m.counter, m.body, m.sent_ms, o.state, o.error, m.kind, "
+                       "m.target, m.hash FROM messages m LEFT JOIN outbox o ON o.db_id = m.db_id AND "
+                       "o.keg_id = m.keg_id WHERE m.db_id = ? ORDER BY m.server_order, m.rowid"),
         {roomId});
     if (!rows)
         return out;
     QList<TimelineItem> order;
+    QHash<QByteArray, qsizetype> index; // keg id -> position in out
+    QList<QByteArray> hashes;
+    struct Change
+    {
+        QString author;
+        quint64 counter = 0;
+        int kind = 0;
+        QByteArray target;
+        QByteArray body;
+    };
+    QList<Change> changes;
     for (const auto &r : *rows) {
+        const int kind = r[7].toInt();
+        if (kind != 0) {
+            if (kind != 9) // refused changes are kept only for their author's chain
+                changes.append({r[1].toString(), r[2].toULongLong(), kind, r[8].toByteArray(), r[3].toByteArray()});
+            continue;
+        }
         MessageView m;
         m.kegId = r[0].toByteArray();
         m.author = r[1].toString();
@@ -267,8 +257,40 @@ QList<MessageView> Session::messages(const QByteArray &roomId)
                                                                   : MessageView::Delivery::Sent;
             m.error = r[6].toString();
         }
+        index.insert(m.kegId, out.size());
         order.append({m.author, m.counter});
+        hashes.append(r[9].toByteArray());
         out.append(m);
+    }
+    // Edits and deletions as the role table allows them (applyChange refused the rest; this
+    // holds for changes that arrived before their target, too): the author's newest edit.
+    QHash<QByteArray, quint64> newestEdit;
+    for (const Change &c : changes) {
+        const auto it = index.constFind(c.target);
+        if (it == index.constEnd())
+            continue;
+        MessageView &m = out[*it];
+        if (c.kind == 3 || (c.kind == 2 && c.author == m.author)) {
+            m.deleted = true;
+        } else if (c.kind == 1 && c.author == m.author && c.counter > newestEdit.value(c.target)) {
+            newestEdit.insert(c.target, c.counter);
+            auto body = m_vault.open("message-body", c.body);
+            m.body = body ? QString::fromUtf8(*body) : QStringLiteral("(unreadable in the local cache)");
+            m.edited = true;
+        }
+    }
+    if (auto receipts = m_cache.select(QStringLiteral("SELECT target, reader, hash FROM receipts WHERE db_id = ? "
+                                                      "ORDER BY reader"), {roomId})) {
+        for (const auto &r : *receipts) {
+            const auto it = index.constFind(r[0].toByteArray());
+            if (it != index.constEnd() && r[1].toString() != out[*it].author
+                && crypto::constantTimeEquals(r[2].toByteArray(), hashes[*it]))
+                out[*it].readBy.append(r[1].toString());
+        }
+    }
+    for (MessageView &m : out) {
+        if (m.deleted)
+            m.body.clear();
     }
     // Each author's messages in their own counter order (A12), in the slots the server gave.
     QList<MessageView> sorted;

@@ -60,6 +60,16 @@ Status Session::loadRooms()
                 (void)room->authors().add(r[0].toString(), r[1].toULongLong(), r[2].toByteArray(), r[3].toByteArray());
         }
         m_rooms[roomId] = std::move(room);
+        // Changes and receipts still waiting for the message they name.
+        if (auto rows = m_cache.select(
+                QStringLiteral("SELECT target FROM messages c WHERE c.db_id = ? AND c.kind IN (1, 2, 3) AND NOT EXISTS "
+                               "(SELECT 1 FROM messages m WHERE m.db_id = c.db_id AND m.keg_id = c.target) UNION "
+                               "SELECT target FROM receipts r WHERE r.db_id = ? AND NOT EXISTS "
+                               "(SELECT 1 FROM messages m WHERE m.db_id = r.db_id AND m.keg_id = r.target)"),
+                {roomId, roomId})) {
+            for (const auto &r : *rows)
+                m_awaited[roomId].insert(r[0].toByteArray());
+        }
     }
     return Ok{};
 }

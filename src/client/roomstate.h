@@ -31,6 +31,7 @@ public:
     [[nodiscard]] const keg::RoomKeys &keys() const { return m_keys; }
     keg::RoomKeys &keys() { return m_keys; }
     AuthorChains &authors() { return m_authors; }
+    [[nodiscard]] const AuthorChains &authors() const { return m_authors; }
     // Signing key of anyone who was ever a member (departed members' old messages verify).
     [[nodiscard]] const PastMember *pastMember(const QString &username) const;
     // Version hash at a number this device verified (for messages naming their head).

@@ -4,6 +4,7 @@
 #include "common/username.h"
 #include "crypto/contexts.h"
 #include "protocol/ops.h"
+#include "storage/keyfile.h"
 #include "storage/secretstore.h"
 
 #include <QCryptographicHash>
@@ -20,6 +21,7 @@ namespace tavern::client {
 namespace {
 
 const QString CacheFile = QStringLiteral("cache.sqlite");
+const QString KeyFileName = QStringLiteral("local-key");
 
 // Keychain entries are per profile folder, so two profiles (or test runs) never collide.
 QString keychainNamespace(const QString &profileDir)
@@ -67,13 +69,48 @@ Result<std::unique_ptr<Connection>> connectBlocking(const QUrl &server,
     return conn;
 }
 
-// create: make the keychain key (signup, login); otherwise it must already be there.
-Result<std::pair<storage::Vault, std::unique_ptr<storage::Cache>>>
-openStorage(const QString &profileDir, const QString &username, bool create)
+// The local key from the profile's passphrase-protected key file (creating it on sign-up
+// and log-in when the user opted in).
+Result<crypto::SecureBytes> keyFromFile(const QString &profileDir, bool create, const LocalKeyOptions &opts)
+{
+    const QString path = Session::keyFilePath(profileDir);
+    const bool exists = storage::KeyFile::exists(path);
+    if (!exists && !create)
+        return Error{int(SessionError::Keychain),
+                     QStringLiteral("The profile's key file %1 is missing. Log in again with your account "
+                                    "secret in a new profile.")
+                         .arg(path)};
+    if (!opts.passphrase)
+        return Error{int(SessionError::Keychain),
+                     QStringLiteral("This profile's key is in a passphrase-protected key file (%1); a "
+                                    "passphrase is needed to open it.")
+                         .arg(path)};
+    auto pass = opts.passphrase(!exists);
+    if (!pass)
+        return pass.error();
+    if (exists) {
+        auto key = storage::KeyFile::read(path, *pass);
+        if (!key)
+            return Error{int(SessionError::Keychain), key.error().message};
+        return key;
+    }
+    crypto::SecureBytes fresh = crypto::SecureBytes::random(32);
+    if (auto w = storage::KeyFile::write(path, fresh, *pass); !w)
+        return Error{int(SessionError::Keychain), w.error().message};
+    return fresh;
+}
+
+// create: make the local key (signup, login); otherwise it must already be there. The key
+// file is used when the profile has one or the user opted in; the keychain otherwise, and its
+// failure is an error (never a silent fallback to a file).
+Result<crypto::SecureBytes> localKey(const QString &profileDir, const QString &username, bool create,
+                                     const LocalKeyOptions &opts)
 {
     if (!QDir().mkpath(profileDir))
         return Error{int(SessionError::NoAccount),
                      QStringLiteral("Can't create the profile folder %1.").arg(profileDir)};
+    if (opts.keyFile || Session::usesKeyFile(profileDir))
+        return keyFromFile(profileDir, create, opts);
     const storage::SecretStore store(keychainNamespace(profileDir));
     auto key = create ? store.localKeyBlocking(username) : store.readKeyBlocking(username);
     if (!key && key.code() == int(storage::SecretError::NotFound))
@@ -83,10 +120,16 @@ openStorage(const QString &profileDir, const QString &username, bool create)
                          .arg(username)};
     if (!key)
         return Error{int(SessionError::Keychain), key.error().message};
+    return key;
+}
+
+Result<std::pair<storage::Vault, std::unique_ptr<storage::Cache>>>
+openStorage(const QString &profileDir, crypto::SecureBytes key)
+{
     auto cache = std::make_unique<storage::Cache>();
     if (auto r = cache->open(QDir(profileDir).filePath(CacheFile)); !r)
         return r.error();
-    return std::pair{storage::Vault(std::move(key).value()), std::move(cache)};
+    return std::pair{storage::Vault(std::move(key)), std::move(cache)};
 }
 
 Status storeAccount(storage::Cache &cache, const storage::Vault &vault, const QUrl &server,
@@ -139,11 +182,37 @@ Session::~Session() = default;
 
 Result<QString> Session::signup(const QString &profileDir, const QUrl &server, const QString &username)
 {
+    return signup(profileDir, server, username, LocalKeyOptions{});
+}
+
+Status Session::login(const QString &profileDir, const QUrl &server, const QString &username,
+                      const QString &accountSecret)
+{
+    return login(profileDir, server, username, accountSecret, LocalKeyOptions{});
+}
+
+Result<std::unique_ptr<Session>> Session::open(const QString &profileDir)
+{
+    return open(profileDir, LocalKeyOptions{});
+}
+
+QString Session::keyFilePath(const QString &profileDir) { return QDir(profileDir).filePath(KeyFileName); }
+
+bool Session::usesKeyFile(const QString &profileDir) { return storage::KeyFile::exists(keyFilePath(profileDir)); }
+
+Result<QString> Session::signup(const QString &profileDir, const QUrl &server, const QString &username,
+                                const LocalKeyOptions &keyOpts)
+{
     auto name = normalizeUsername(username);
     if (!name)
         return name.error();
     if (auto r = ensureNoAccount(profileDir); !r)
         return r.error();
+    // The local key first: a missing keychain or a refused passphrase must stop the sign-up
+    // before the account exists on the server (its secret would be lost with nowhere to go).
+    auto key = localKey(profileDir, *name, true, keyOpts);
+    if (!key)
+        return key.error();
     crypto::SecureBytes secret = crypto::generateAccountSecret();
     auto id = crypto::deriveIdentity(secret, *name);
     if (!id)
@@ -161,7 +230,7 @@ Result<QString> Session::signup(const QString &profileDir, const QUrl &server, c
     auto r = blockingRequest(**conn, protocol::op::Signup, body);
     if (!r)
         return Error{int(SessionError::Server), QStringLiteral("Sign-up failed: %1").arg(r.error().message)};
-    auto storage = openStorage(profileDir, *name, true);
+    auto storage = openStorage(profileDir, std::move(key).value());
     if (!storage)
         return storage.error();
     if (auto s = storeAccount(*storage->second, storage->first, server, *id); !s)
@@ -170,7 +239,7 @@ Result<QString> Session::signup(const QString &profileDir, const QUrl &server, c
 }
 
 Status Session::login(const QString &profileDir, const QUrl &server, const QString &username,
-                      const QString &accountSecret)
+                      const QString &accountSecret, const LocalKeyOptions &keyOpts)
 {
     auto name = normalizeUsername(username);
     if (!name)
@@ -180,6 +249,9 @@ Status Session::login(const QString &profileDir, const QUrl &server, const QStri
     auto secret = crypto::parseAccountSecret(accountSecret);
     if (!secret)
         return secret.error();
+    auto key = localKey(profileDir, *name, true, keyOpts);
+    if (!key)
+        return key.error();
     auto id = crypto::deriveIdentity(*secret, *name);
     if (!id)
         return id.error();
@@ -187,13 +259,13 @@ Status Session::login(const QString &profileDir, const QUrl &server, const QStri
     auto conn = connectBlocking(server, shared); // proves the secret matches the account
     if (!conn)
         return conn.error();
-    auto storage = openStorage(profileDir, *name, true);
+    auto storage = openStorage(profileDir, std::move(key).value());
     if (!storage)
         return storage.error();
     return storeAccount(*storage->second, storage->first, server, *shared);
 }
 
-Result<std::unique_ptr<Session>> Session::open(const QString &profileDir)
+Result<std::unique_ptr<Session>> Session::open(const QString &profileDir, const LocalKeyOptions &keyOpts)
 {
     if (!QFileInfo::exists(QDir(profileDir).filePath(CacheFile)))
         return Error{int(SessionError::NoAccount),
@@ -209,13 +281,16 @@ Result<std::unique_ptr<Session>> Session::open(const QString &profileDir)
     if (!user || !*user || !server || !*server || !sealed || !*sealed)
         return Error{int(SessionError::NoAccount), QStringLiteral("The profile %1 holds no complete account.").arg(profileDir)};
     const QString name = QString::fromUtf8(**user);
-    auto storage = openStorage(profileDir, name, false);
+    auto key = localKey(profileDir, name, false, keyOpts);
+    if (!key)
+        return key.error();
+    auto storage = openStorage(profileDir, std::move(key).value());
     if (!storage)
         return storage.error();
     auto secrets = storage->first.openSecret("identity", **sealed);
     if (!secrets || secrets->size() != 96)
         return Error{int(SessionError::Keychain),
-                     QStringLiteral("The keychain key does not open this profile's identity. Log in "
+                     QStringLiteral("The local key does not open this profile's identity. Log in "
                                     "again with your account secret in a new profile.")};
     auto id = std::make_shared<crypto::Identity>();
     id->username = name;
@@ -240,7 +315,10 @@ Status Session::logout(const QString &profileDir)
         return r;
     auto user = probe.meta(QStringLiteral("username"));
     probe.close();
-    if (user && *user) {
+    if (usesKeyFile(profileDir)) {
+        if (auto r = storage::KeyFile::remove(keyFilePath(profileDir)); !r)
+            return r;
+    } else if (user && *user) {
         if (auto r = storage::SecretStore(keychainNamespace(profileDir)).removeKeyBlocking(QString::fromUtf8(**user)); !r)
             return r;
     }

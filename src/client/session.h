@@ -4,6 +4,8 @@
 #pragma once
 
 #include "connection.h"
+#include "keg/message.h"
+#include "keg/roles.h"
 #include "roomstate.h"
 #include "storage/cache.h"
 #include "storage/vault.h"
@@ -12,6 +14,7 @@
 #include <QMap>
 #include <QObject>
 #include <QSet>
+#include <QStringList>
 
 #include <functional>
 #include <memory>
@@ -31,6 +34,12 @@ struct MessageView
     qint64 sentMs = 0;
     enum class Delivery { Queued, Sent, Failed, Received } delivery = Delivery::Received;
     QString error; // for Failed
+    // Edited by its author (body is the newest edit's text) / deleted by its author or by a
+    // moderator or admin (body empty). Only edits and redactions the role table allows count.
+    bool edited = false;
+    bool deleted = false;
+    // Members whose signed receipt names this message's hash (sorted, without the author).
+    QStringList readBy;
 };
 
 struct RoomSummary
@@ -45,6 +54,19 @@ struct RoomSummary
 
 enum class Trust { Unverified = 0, TrustedOnFirstUse = 1, Verified = 2, KeyChanged = 3 };
 
+// Where the profile's local key (the Vault key) lives. Default: the OS keychain. keyFile is
+// the explicit opt-in for machines without one: the key is kept in <profile>/local-key,
+// encrypted under a passphrase (storage::KeyFile). A profile that already has a key file
+// always uses it. Never a silent fallback: a failing keychain is an error naming what to
+// install, and the key file is used only when asked for.
+struct LocalKeyOptions
+{
+    bool keyFile = false;
+    // Asked for the passphrase when the key file is created or opened (not when the keychain
+    // is used). creating: ask twice / check strength.
+    std::function<Result<crypto::SecureBytes>(bool creating)> passphrase;
+};
+
 class Session : public QObject
 {
     Q_OBJECT
@@ -58,6 +80,17 @@ public:
                                       const QString &username, const QString &accountSecret);
     [[nodiscard]] static Result<std::unique_ptr<Session>> open(const QString &profileDir);
     [[nodiscard]] static Status logout(const QString &profileDir);
+    // The same with the local key's place chosen (LocalKeyOptions).
+    [[nodiscard]] static Result<QString> signup(const QString &profileDir, const QUrl &server,
+                                                const QString &username, const LocalKeyOptions &key);
+    [[nodiscard]] static Status login(const QString &profileDir, const QUrl &server,
+                                      const QString &username, const QString &accountSecret,
+                                      const LocalKeyOptions &key);
+    [[nodiscard]] static Result<std::unique_ptr<Session>> open(const QString &profileDir,
+                                                               const LocalKeyOptions &key);
+    // True when the profile keeps its local key in a passphrase-protected file.
+    [[nodiscard]] static bool usesKeyFile(const QString &profileDir);
+    [[nodiscard]] static QString keyFilePath(const QString &profileDir);
 
     [[nodiscard]] const crypto::Identity &identity() const { return *m_identity; }
     [[nodiscard]] QString username() const { return m_identity->username; }
@@ -85,6 +118,12 @@ public:
 
     [[nodiscard]] Status send(const QByteArray &roomId, const QString &text);
     [[nodiscard]] QList<MessageView> messages(const QByteArray &roomId);
+    // Edit one's own message; delete one's own, or anybody's with the role that allows it
+    // (moderators, admins); a signed read receipt bound to the message's hash. Each goes
+    // through the outbox like a message (edits and deletes are in the author's chain).
+    [[nodiscard]] Status edit(const QByteArray &roomId, const QByteArray &kegId, const QString &newText);
+    [[nodiscard]] Status redact(const QByteArray &roomId, const QByteArray &kegId);
+    [[nodiscard]] Status markRead(const QByteArray &roomId, const QByteArray &kegId);
     [[nodiscard]] QList<quint64> missingCounters(const QByteArray &roomId, const QString &author);
 
     [[nodiscard]] QList<RoomSummary> rooms() const;
@@ -124,8 +163,34 @@ private:
                          std::function<void()> done);
     void syncChain(const QByteArray &roomId, std::function<void()> done);
     void syncKegs(const QByteArray &dbId, std::function<void()> done);
+    // A11: lists the DB again from an older cursor (once per gap) up to where it was, to fetch
+    // messages a page left out; applies only kegs this device does not hold.
+    void refetchKegs(const QByteArray &dbId, quint64 since, quint64 upTo, std::function<void()> done);
+    void noteGap(const QByteArray &dbId, const QString &author, quint64 highest);
     [[nodiscard]] Status applyVersion(RoomState &room, const keg::SignedBootKeg &v);
     [[nodiscard]] Status applyKeg(const QByteArray &dbId, const QCborMap &entry);
+
+    // Edits, redactions, receipts (edits.cpp)
+    struct Target
+    {
+        QString author;
+        QByteArray hash;
+        int kind = -1;
+        bool deleted = false;
+    };
+    [[nodiscard]] std::optional<Target> messageTarget(const QByteArray &dbId, const QByteArray &kegId);
+    // A verified edit/redaction keg, already placed in its author's chain.
+    [[nodiscard]] Status applyChange(RoomState &room, const QByteArray &dbId, const storage::CachedKeg &cached,
+                                     const keg::Keg &k, const keg::MessagePayload &msg, bool mayRedactOthers);
+    [[nodiscard]] Status applyReceipt(RoomState &room, const QByteArray &dbId, const storage::CachedKeg &cached,
+                                      const keg::Keg &k, QByteArray plain);
+    // A message just stored: settles the edits, redactions and receipts that named it first.
+    [[nodiscard]] Status settleTarget(const QByteArray &dbId, const QByteArray &kegId, const QString &author,
+                                      const QByteArray &hash);
+    [[nodiscard]] Status postChange(const QByteArray &roomId, keg::KegType type, const QString &text,
+                                    const QByteArray &target, int kind);
+    // Why this user can't write to the room now (revoked, not joined, key changed, no key).
+    [[nodiscard]] Status canWrite(const QByteArray &roomId, keg::Privilege need);
     void addNotice(const QByteArray &dbId, const QString &kind, const QString &summary,
                    const QString &evidence);
     void pumpDepartures(const QByteArray &roomId);
@@ -168,6 +233,16 @@ private:
     QSet<QByteArray> m_revoked;
     QSet<QByteArray> m_listed; // rooms and invitations the last sync's lists named
     QByteArray m_device; // this device's pin-log chain id (cache meta)
+    struct Refetch
+    {
+        quint64 from = 0;                     // the older cursor to list again from
+        QList<QPair<QString, quint64>> gaps;  // (author, first missing counter)
+    };
+    QHash<QByteArray, Refetch> m_refetch;     // DB -> a gap was seen in its last pages
+    QSet<QString> m_refetched;                // gaps already re-requested this session (bounded: once)
+    // Keg ids named by edits, redactions or receipts that arrived before their message (so
+    // storing a message costs no lookup unless something waits for it).
+    QHash<QByteArray, QSet<QByteArray>> m_awaited;
     bool m_synced = false;
     bool m_syncing = false;
     bool m_resyncWanted = false;

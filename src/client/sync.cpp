@@ -290,6 +290,76 @@ void Session::syncKegs(const QByteArray &dbId, std::function<void()> done)
             Q_EMIT messagesChanged(dbId);
         if (applied && r->value(QStringLiteral("more")).toBool())
             return syncKegs(dbId, done);
+        if (auto it = m_refetch.find(dbId); it != m_refetch.end()) {
+            const Refetch wanted = *it;
+            m_refetch.erase(it);
+            // Only for a gap still open (a page the server reordered fills its own gap).
+            RoomState *room = roomFor(dbId);
+            const bool open = room && std::any_of(wanted.gaps.begin(), wanted.gaps.end(), [&](const auto &g) {
+                                  return room->authors().hashOf(g.first, g.second).isEmpty();
+                              });
+            auto upTo = m_cache.cursor(dbId);
+            if (open && upTo && wanted.from < *upTo)
+                return refetchKegs(dbId, wanted.from, *upTo, done);
+        }
+        done();
+    });
+}
+
+void Session::noteGap(const QByteArray &dbId, const QString &author, quint64 highest)
+{
+    // Once per gap and session: a server that keeps withholding gets one more chance, not a loop.
+    const QString gap = QStringLiteral("%1:%2:%3").arg(hex(dbId), author).arg(highest + 1);
+    if (m_refetched.contains(gap))
+        return;
+    m_refetched.insert(gap);
+    // The missing messages were written after the author's message `highest`, so an honest
+    // server holds them after it in the collection: list again from there.
+    quint64 from = 0;
+    if (highest > 0) {
+        auto rows = m_cache.select(QStringLiteral("SELECT server_order FROM messages WHERE db_id = ? AND author = ? "
+                                                  "AND counter = ?"),
+                                   {dbId, author, qint64(highest)});
+        if (rows && !rows->empty()) {
+            const qint64 order = rows->front()[0].toLongLong();
+            from = order > 0 && order != std::numeric_limits<qint64>::max() ? quint64(order) : 0;
+        }
+    }
+    Refetch &r = m_refetch[dbId];
+    r.from = r.gaps.isEmpty() ? from : std::min(r.from, from);
+    r.gaps.append({author, highest + 1});
+}
+
+void Session::refetchKegs(const QByteArray &dbId, quint64 since, quint64 upTo, std::function<void()> done)
+{
+    QCborMap body;
+    body.insert(QStringLiteral("dbId"), dbId);
+    body.insert(QStringLiteral("since"), qint64(since));
+    body.insert(QStringLiteral("limit"), PageSize);
+    m_conn->request(protocol::op::KegList, body, [this, dbId, since, upTo, done](Result<QCborMap> r) {
+        if (!r && retryLater(r.code()))
+            return QTimer::singleShot(RetryMs, this, [=, this] { refetchKegs(dbId, since, upTo, done); });
+        if (!r)
+            return done();
+        const quint64 next = quint64(r->value(QStringLiteral("next")).toInteger());
+        const QCborArray kegs = r->value(QStringLiteral("kegs")).toArray();
+        bool recovered = false;
+        auto applied = m_cache.transaction([&]() -> Status {
+            for (const QCborValue &v : kegs) {
+                const QCborMap k = v.toMap();
+                auto held = m_cache.keg(dbId, k.value(QStringLiteral("kegId")).toByteArray());
+                if (held && *held && (*held)->collectionVersion >= quint64(k.value(QStringLiteral("collectionVersion")).toInteger()))
+                    continue; // applied before: nothing new
+                recovered = true;
+                if (auto s = applyKeg(dbId, k); !s)
+                    return s;
+            }
+            return Ok{};
+        });
+        if (recovered)
+            Q_EMIT messagesChanged(dbId);
+        if (applied && r->value(QStringLiteral("more")).toBool() && next > since && next < upTo)
+            return refetchKegs(dbId, next, upTo, done);
         done();
     });
 }

@@ -17,6 +17,7 @@ constexpr std::array<std::array<bool, 4>, std::size_t(Privilege::Count)> Table =
     {true, false, false, false}, // ChangeRole
     {true, false, false, false}, // ChangeSettings
     {true, false, false, false}, // Rekey
+    {true, true, true, true},    // SendReceipt
 }};
 } // namespace
 
@@ -30,7 +31,7 @@ bool roleAllows(Role role, Privilege p)
 QString privilegeName(Privilege p)
 {
     switch (p) {
-    case Privilege::Post: return QStringLiteral("post messages");
+    case Privilege::Post: return QStringLiteral("post messages, edit and delete their own");
     case Privilege::Invite: return QStringLiteral("invite members and guests");
     case Privilege::InviteElevated: return QStringLiteral("invite moderators and admins");
     case Privilege::RedactOthers: return QStringLiteral("remove other people's messages");
@@ -40,6 +41,7 @@ QString privilegeName(Privilege p)
     case Privilege::ChangeRole: return QStringLiteral("change roles");
     case Privilege::ChangeSettings: return QStringLiteral("change room settings");
     case Privilege::Rekey: return QStringLiteral("start a new room key");
+    case Privilege::SendReceipt: return QStringLiteral("send read receipts");
     case Privilege::Count: break;
     }
     return QStringLiteral("unknown privilege");

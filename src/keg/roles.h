@@ -7,7 +7,7 @@
 namespace tavern::keg {
 
 enum class Privilege {
-    Post,                 // write messages, edits of one's own messages, receipts
+    Post,                 // write messages, edit and delete one's own messages
     Invite,               // invite someone as member or guest
     InviteElevated,       // invite someone as moderator or admin
     RedactOthers,         // remove other people's messages
@@ -17,6 +17,7 @@ enum class Privilege {
     ChangeRole,
     ChangeSettings,       // name, topic, history policy
     Rekey,                // start a new key generation without a membership change
+    SendReceipt,          // signed read receipts (guests too: they read)
     Count
 };
 

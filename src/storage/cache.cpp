@@ -43,6 +43,15 @@ const QStringList Migrations[] = {
                        "error TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0, "
                        "created_ms INTEGER NOT NULL)"),
     },
+    {
+        // Edits and redactions are rows of `messages` (kind 1 edit, 2 own redaction, 3 a
+        // redaction by a role allowed to remove others' messages, 9 refused: kept only for
+        // the author's chain) naming their target; read receipts bound to a message hash.
+        QStringLiteral("CREATE INDEX messages_target ON messages (db_id, target)"),
+        QStringLiteral("CREATE TABLE receipts (db_id BLOB NOT NULL, target BLOB NOT NULL, "
+                       "reader TEXT NOT NULL, hash BLOB NOT NULL, keg_id BLOB NOT NULL, "
+                       "at_ms INTEGER NOT NULL, PRIMARY KEY (db_id, target, reader))"),
+    },
 };
 
 Error sqlError(const QSqlQuery &q, const QString &what)

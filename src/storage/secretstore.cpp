@@ -41,8 +41,9 @@ Error translate(QKeychain::Error e, const QString &detail)
         || detail.contains(QLatin1String("Unknown error")))
         return Error{int(SecretError::NoKeychain),
                      QStringLiteral("No keychain is reachable (%1). Install and start a secret "
-                                    "service such as gnome-keyring, unlock it, or choose the "
-                                    "passphrase-protected key file.")
+                                    "service (gnome-keyring, or KWallet on KDE; on a headless "
+                                    "machine a D-Bus session with gnome-keyring-daemon), unlock "
+                                    "it, or choose the passphrase-protected key file.")
                          .arg(detail)};
     if (detail.contains(QLatin1String("locked")))
         return Error{int(SecretError::Locked),

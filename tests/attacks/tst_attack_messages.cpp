@@ -6,6 +6,7 @@
 #include "keg/keg.h"
 
 #include <QCborArray>
+#include <QSet>
 #include <QTest>
 
 using namespace tavern;
@@ -19,6 +20,33 @@ bool isKegListResponse(const FaultProxy::Hop &hop, const QString &user)
     return hop.direction == FaultProxy::Direction::ToClient && hop.user == user
            && hop.frame.type == protocol::FrameType::Response && hop.frame.op == op::KegList;
 }
+
+// Counts a user's keg.list requests for one DB that go back below a cursor the server already
+// gave for that DB (the engine's re-request of a gap).
+struct RelistCounter
+{
+    RelistCounter(QByteArray dbId, QString username) : db(std::move(dbId)), user(std::move(username)) {}
+    QByteArray db;
+    QString user;
+    quint64 highestNext = 0;
+    int relists = 0;
+    QSet<QPair<int, quint64>> pending; // (link, request id) of this DB's keg.list requests
+
+    void see(const FaultProxy::Hop &hop)
+    {
+        if (hop.user != user || hop.frame.op != op::KegList)
+            return;
+        if (hop.direction == FaultProxy::Direction::ToServer) {
+            if (hop.frame.body.value(QStringLiteral("dbId")).toByteArray() != db)
+                return;
+            pending.insert({hop.link, hop.frame.id});
+            if (quint64(hop.frame.body.value(QStringLiteral("since")).toInteger()) < highestNext)
+                ++relists;
+        } else if (pending.remove({hop.link, hop.frame.id})) {
+            highestNext = std::max(highestNext, quint64(hop.frame.body.value(QStringLiteral("next")).toInteger()));
+        }
+    }
+};
 
 } // namespace
 
@@ -47,6 +75,14 @@ private Q_SLOTS:
         QByteArray withheld; // alice's next upload, learnt on its way to the server
         int dropped = 0;
         const QString bobName = bob->username(); // bob's session is reopened below
+        // Bob's keg.list requests that go back below a cursor the server already gave him:
+        // the engine re-requests a gap once from an older cursor, never in a loop.
+        RelistCounter counter(room, bobName);
+        const int &relists = counter.relists;
+        m_world.proxy().addRule([&](FaultProxy::Hop &hop) {
+            counter.see(hop);
+            return FaultProxy::Verdict::Pass;
+        });
         m_world.proxy().addRule([&, bobName](FaultProxy::Hop &hop) {
             if (hop.direction == FaultProxy::Direction::ToServer && hop.user == alice->username()
                 && hop.frame.op == op::KegPut && withheld.isEmpty()) {
@@ -81,6 +117,7 @@ private Q_SLOTS:
         QCOMPARE(bob->missingCounters(room, alice->username()), QList<quint64>{2});
         QVERIFY2(noticeCount(*bob, room, QStringLiteral("message-missing")) >= 1, qPrintable(noticeDump(*bob, room)));
         QCOMPARE(bodies(*alice, room), list({"one", "two", "three"})); // the author's history is intact
+        QTRY_COMPARE_WITH_TIMEOUT(relists, 1, Patience); // asked again once; the server withheld it again
 
         // The marker is state, not a passing event: it survives a restart.
         bob = m_world.reopen(std::move(bob));
@@ -92,6 +129,8 @@ private Q_SLOTS:
         QVERIFY(m_world.say(*alice, room, QStringLiteral("four"), {bob.get()}));
         QCOMPARE(bob->missingCounters(room, alice->username()), QList<quint64>{2});
 
+        QCOMPARE(relists, 1); // no new gap, no new re-request (also not after the restart)
+
         // The server delivers it after all (it was stored all along): nothing lost.
         m_world.proxy().clearRules();
         auto row = m_world.db().keg(room, withheld);
@@ -101,6 +140,60 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(bodies(*bob, room), list({"one", "two", "three", "four"}), Patience);
         QVERIFY(bob->missingCounters(room, alice->username()).isEmpty());
         QVERIFY(noticeCount(*bob, room, QStringLiteral("message-order")) >= 1);
+    }
+
+    // A11, a message the server only delayed: a keg.list page leaves it out once (the
+    // cursor moves past it). When bob's client sees the gap it lists the DB again from the
+    // cursor of alice's message before the gap, once, and recovers it: no push, no restart.
+    void a11_delayedMessageIsRecovered()
+    {
+        auto alice = m_world.account(QStringLiteral("alice"));
+        auto bob = m_world.account(QStringLiteral("bob"));
+        QVERIFY(alice && bob);
+        const QByteArray room = m_world.room(*alice, {bob.get()});
+        QVERIFY(!room.isEmpty());
+        QVERIFY(m_world.say(*alice, room, QStringLiteral("one"), {bob.get()}));
+
+        QByteArray delayed;
+        int dropped = 0;
+        RelistCounter counter(room, bob->username());
+        m_world.proxy().addRule([&](FaultProxy::Hop &hop) {
+            counter.see(hop);
+            if (hop.direction == FaultProxy::Direction::ToServer && hop.user == alice->username()
+                && hop.frame.op == op::KegPut && delayed.isEmpty()) {
+                delayed = keg::decodeKeg(hop.frame.body.value(QStringLiteral("kegs")).toArray().at(0).toByteArray())->kegId;
+                return FaultProxy::Verdict::Pass;
+            }
+            if (hop.user != bob->username() || hop.frame.op != op::KegList)
+                return FaultProxy::Verdict::Pass;
+            if (hop.direction == FaultProxy::Direction::ToServer)
+                return FaultProxy::Verdict::Pass;
+            if (dropped == 0 && !delayed.isEmpty()) { // only the first page that holds it
+                QCborArray kept;
+                for (const QCborValue &e : hop.frame.body.value(QStringLiteral("kegs")).toArray()) {
+                    if (e.toMap().value(QStringLiteral("kegId")).toByteArray() == delayed)
+                        ++dropped;
+                    else
+                        kept.append(e);
+                }
+                hop.frame.body.insert(QStringLiteral("kegs"), kept);
+                hop.edited = true;
+            }
+            return FaultProxy::Verdict::Pass;
+        });
+        QVERIFY(alice->send(room, QStringLiteral("two")) && alice->flushOutbox(Patience));
+        QTRY_COMPARE_WITH_TIMEOUT(dropped, 1, Patience);
+        QCOMPARE(bodies(*bob, room), list({"one"})); // bob's cursor is past "two" now
+        QVERIFY(alice->send(room, QStringLiteral("three")) && alice->flushOutbox(Patience));
+        QTRY_COMPARE_WITH_TIMEOUT(bodies(*bob, room), list({"one", "two", "three"}), Patience);
+        QVERIFY(bob->missingCounters(room, alice->username()).isEmpty());
+        QCOMPARE(counter.relists, 1);
+        QCOMPARE(dropped, 1);
+        // It was missing for a moment, and came late: both are on record.
+        QVERIFY2(noticeCount(*bob, room, QStringLiteral("message-missing")) >= 1, qPrintable(noticeDump(*bob, room)));
+        QVERIFY(noticeCount(*bob, room, QStringLiteral("message-order")) >= 1);
+        QCOMPARE(shownCount(*bob, room, QStringLiteral("three")), 1); // the re-list applied nothing twice
+        QCOMPARE(noticeCount(*bob, room, QStringLiteral("replay")), 0);
     }
 
     // The other side of A11: a newcomer invited "since-join" can't read what was written

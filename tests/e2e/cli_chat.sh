@@ -48,11 +48,24 @@ out=$(cli alice remove Ops carol); expect "remove carol" "new key" "$out"
 cli alice send Ops "after carol left" >/dev/null
 out=$(cli carol read Ops 2>&1 || true)
 if grep -q "after carol left" <<<"$out"; then echo "FAIL: removed member read a new message"; fails=$((fails+1)); else echo "ok: removed member reads nothing new"; fi
+# Edits, deletions, receipts: the author edits and deletes their own; bob can't delete
+# alice's (a member has no RedactOthers); bob's signed receipt shows on alice's side.
+cli alice send Ops "helo all" >/dev/null
+out=$(cli alice edit Ops last "hello all"); expect "edit own message" "Edited" "$out"
+out=$(cli bob read Ops --mark-read); expect "bob sees the edit" "alice: hello all  (edited)" "$out"
+out=$(cli alice read Ops); expect "alice sees bob read it" "hello all  (edited)  (read by bob)" "$out"
+id=$(cli bob read Ops | sed -n 's/.*#\([0-9a-f]*\) alice: hello all.*/\1/p')
+rc=0; out=$(cli bob delete Ops "$id" 2>&1) || rc=$?
+[ "$rc" = 2 ] && echo "ok: bob may not delete alice's message" || { echo "FAIL: bob deleted alice's message (exit $rc)"; fails=$((fails+1)); }
+expect "and is told why" "moderators and admins" "$out"
+out=$(cli alice delete Ops last); expect "delete own message" "Deleted" "$out"
+out=$(cli bob read Ops); expect "bob sees it deleted" "alice: (deleted)" "$out"
+if grep -q "hello all" <<<"$out"; then echo "FAIL: deleted text still shown"; fails=$((fails+1)); else echo "ok: deleted text gone"; fi
 out=$(cli alice --json rooms); expect "json rooms" '"name":"Ops"' "$out"
 # A second device of alice (login with the account secret) sees the room and history.
 out=$(echo "$secret" | cli alice2 login alice --server "$url" 2>&1); expect "login on a second device" "Logged in" "$out"
 out=$(cli alice2 read Ops); expect "second device syncs history" "bob: hi alice" "$out"
 out=$(cli alice notices); expect "no security notices in an honest run" "No security notices" "$out"
 
-echo "$(( 20 - fails )) passed, $fails failed"
+echo "$(( 28 - fails )) passed, $fails failed"
 [ "$fails" -eq 0 ]
