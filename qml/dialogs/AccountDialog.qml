@@ -1,0 +1,77 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls.Basic
+import QtQuick.Layouts
+import Tavern.Ui
+import Tavern.App
+
+// Who I am, where, my contacts and their trust, and log out.
+DialogBase {
+    id: dialog
+
+    signal verify(string username)
+
+    objectName: "accountDialog"
+    title: qsTr("Account")
+    height: Math.min(parent ? parent.height - 2 * Theme.padding : 560, 560)
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: Theme.padding
+        GridLayout {
+            columns: 2
+            columnSpacing: Theme.padding
+            rowSpacing: 4
+            Text { text: qsTr("Username"); color: Theme.textSecondary }
+            Text { objectName: "accountUsername"; text: App.username; color: Theme.text; font.weight: Theme.bold }
+            Text { text: qsTr("Server"); color: Theme.textSecondary }
+            Text { text: App.serverUrl; color: Theme.text }
+            Text { text: qsTr("Status"); color: Theme.textSecondary }
+            Text { text: App.connected ? qsTr("Connected") : qsTr("Offline \u2014 reconnecting"); color: Theme.text }
+            Text { text: qsTr("Profile"); color: Theme.textSecondary }
+            Text { Layout.fillWidth: true; text: App.profileDir; elide: Text.ElideMiddle; color: Theme.text; font.pixelSize: Theme.smallSize }
+        }
+        Text { text: qsTr("Contacts"); color: Theme.text; font.weight: Theme.bold }
+        ListView {
+            objectName: "contactList"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            Layout.minimumHeight: 80
+            clip: true
+            model: App.contacts
+            ScrollBar.vertical: ScrollBar {}
+            delegate: ItemDelegate {
+                id: contact
+                required property string username
+                required property int trust
+                width: ListView.view.width
+                height: 36
+                Accessible.name: qsTr("Verify %1").arg(contact.username)
+                onClicked: dialog.verify(contact.username)
+                contentItem: RowLayout {
+                    spacing: Theme.spacing
+                    Text { Layout.fillWidth: true; text: contact.username; color: Theme.text }
+                    TrustIndicator { trust: contact.trust; username: contact.username; showLabel: true }
+                }
+            }
+            Text {
+                anchors.centerIn: parent
+                visible: parent.count === 0
+                text: qsTr("People you share a room with appear here.")
+                color: Theme.textSecondary
+            }
+        }
+        RowLayout {
+            Layout.fillWidth: true
+            ActionButton {
+                objectName: "logoutButton"
+                kind: "flat"
+                text: confirming ? qsTr("Really log out? Only your account secret brings you back") : qsTr("Log out of this device")
+                property bool confirming: false
+                onClicked: confirming ? App.logout() : confirming = true
+            }
+            Item { Layout.fillWidth: true }
+            ActionButton { text: qsTr("Close"); onClicked: dialog.close() }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+// Runs tests/qml/tst_*.qml (Qt Quick Test) against the Tavern.App views, offscreen.
+#include "appcontroller.h"
+
+#include <QObject>
+#include <QQmlEngine>
+#include <QQuickStyle>
+#include <QTemporaryDir>
+#include <QtQuickTest>
+
+class Setup : public QObject
+{
+    Q_OBJECT
+public:
+    Setup()
+    {
+        // The views reach App for defaults; give it an empty profile of its own.
+        tavern::ui::AppController::setDefaultProfile(m_profile.path(), QUrl(QStringLiteral("ws://127.0.0.1:9")));
+        QQuickStyle::setStyle(QStringLiteral("Basic"));
+    }
+
+public Q_SLOTS:
+    void qmlEngineAvailable(QQmlEngine *engine)
+    {
+        engine->addImportPath(QStringLiteral("qrc:/")); // Tavern.App's qmldir (Qt 6.4 prefix)
+    }
+
+private:
+    QTemporaryDir m_profile;
+};
+
+QUICK_TEST_MAIN_WITH_SETUP(tavern_views, Setup)
+
+#include "tst_qml.moc"
