@@ -86,6 +86,14 @@ ApplicationWindow {
                        : App.state === App.Failed ? failedPage
                        : window.accountPage === "login" ? loginPage : signupPage
     }
+    // The account pages' links (the components stay unbound: Qt 6.4 refuses to load bound
+    // components declared in the window from these Loaders).
+    Connections {
+        target: pageLoader.item
+        ignoreUnknownSignals: true
+        function onLoginInstead() { window.accountPage = "login" }
+        function onSignUpInstead() { window.accountPage = "signup" }
+    }
     Loader {
         id: mainLoader
         anchors.fill: parent
@@ -99,11 +107,11 @@ ApplicationWindow {
 
     Component {
         id: signupPage
-        SignUpPage { onLoginInstead: window.accountPage = "login" }
+        SignUpPage {}
     }
     Component {
         id: loginPage
-        LoginPage { onSignUpInstead: window.accountPage = "signup" }
+        LoginPage {}
     }
     Component {
         id: openingPage

@@ -2,13 +2,19 @@
 # One command on a fresh Debian/Ubuntu desktop: installs the packages, builds the app and the
 # server, starts a local tavern-server (SQLite in ~/.local/share/tavern-dev) unless one is
 # already running there, and opens the app pointed at it.
-# Usage: scripts/run-app.sh [PROFILE]   (PROFILE: a name, default "me"; run again with
-#        another name, e.g. "bob", for a second account to chat with)
-# Environment: TAVERN_BUILD (build dir, default build), TAVERN_DEV_DIR, TAVERN_DEV_PORT (7447).
+# Usage: scripts/run-app.sh [--check] [PROFILE]   (PROFILE: a name, default "me"; run again
+#        with another name, e.g. "bob", for a second account to chat with. --check: exit as
+#        soon as the app has drawn its first page and say which, e.g. headless with
+#        QT_QPA_PLATFORM=offscreen; exit code 0 when it reached sign-up, log-in or the chat)
+# Environment: TAVERN_BUILD (build dir, default build), TAVERN_DEV_DIR, TAVERN_DEV_PORT (7447),
+#              TAVERN_THEME=dark|light (override the system's palette).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+check=()
+if [ "${1:-}" = "--check" ]; then check=(--check); shift; fi
 profile=${1:-me}
 build=${TAVERN_BUILD:-$root/build}
+case $build in /*) ;; *) build=$PWD/$build ;; esac
 dev=${TAVERN_DEV_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/tavern-dev}
 port=${TAVERN_DEV_PORT:-7447}
 
@@ -42,4 +48,8 @@ else
 fi
 
 echo "Opening Tavern with profile $dev/profiles/$profile"
-"$build/src/app/tavern" --profile "$dev/profiles/$profile" --server "$url"
+# In the background so that stopping this script (Ctrl+C, kill) stops the app and the server too.
+"$build/src/app/tavern" --profile "$dev/profiles/$profile" --server "$url" "${check[@]}" &
+app_pid=$!
+trap 'kill $app_pid 2>/dev/null || true; exit 130' INT TERM
+wait $app_pid

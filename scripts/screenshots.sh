@@ -3,17 +3,35 @@
 # tavern-server with content made by tavern-cli: alice (the app's user), bob, carol, dave,
 # erin and gina; rooms with messages and roles, an open invitation, and erin's key changed (the
 # server was told to forget erin, who signed up again with new keys) for the warnings.
-# Usage: scripts/screenshots.sh OUTDIR   (TAVERN_BUILD=build dir, default build)
+# Usage: scripts/screenshots.sh [--build DIR] [--docs] [OUTDIR]
+#   --build DIR  the build directory with tavern, tavern-server and tavern-cli (default:
+#                $TAVERN_BUILD, else build); relative to the current directory or the checkout
+#   --docs       the README's set (main screens, 1200x760, light and dark) into docs/screenshots
+#                (or OUTDIR); without it every screen and dialog at 1280x800 into OUTDIR
 # Runs itself inside tests/support/with-keyring.sh (a private D-Bus and unlocked keyring).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-out=${1:?usage: scripts/screenshots.sh OUTDIR}
+usage="usage: scripts/screenshots.sh [--build DIR] [--docs] [OUTDIR]"
+build=${TAVERN_BUILD:-build}
+docs=${TAVERN_SCREENSHOTS_DOCS:-}
+out=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --build) build=${2:?$usage}; shift 2 ;;
+    --build=*) build=${1#--build=}; shift ;;
+    --docs) docs=1; shift ;;
+    -h|--help) echo "$usage"; exit 0 ;;
+    -*) echo "$usage" >&2; exit 1 ;;
+    *) out=$1; shift ;;
+  esac
+done
+[ -n "$out" ] || { [ -n "$docs" ] && out=$root/docs/screenshots; }
+[ -n "$out" ] || { echo "$usage" >&2; exit 1; }
+case $build in /*) ;; *) if [ -d "$PWD/$build" ]; then build=$PWD/$build; else build=$root/$build; fi ;; esac
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-build=${TAVERN_BUILD:-$root/build}
-[ -d "$build" ] || build=$root/$build
 if [ -z "${TAVERN_SCREENSHOTS_IN_KEYRING:-}" ]; then
-  export TAVERN_SCREENSHOTS_IN_KEYRING=1 TAVERN_BUILD=$build
+  export TAVERN_SCREENSHOTS_IN_KEYRING=1 TAVERN_BUILD=$build TAVERN_SCREENSHOTS_DOCS=$docs
   exec "$root/tests/support/with-keyring.sh" "$0" "$out"
 fi
 server_bin=$build/src/server/tavern-server
@@ -77,8 +95,8 @@ cli erin-new signup erin --server "$url"
 shoot() { # shoot NAME SCREEN [ARG] [extra app options...]
   local name=$1 screen=$2 arg=${3:-}; shift 3 || shift $#
   local profile=${PROFILE:-$work/alice}
-  if "$app_bin" --profile "$profile" --server "$url" --screenshot "$out/$name.png" --show "$screen" \
-        --show-arg "$arg" --size "${SIZE:-1280x800}" "$@" >"$work/$name.log" 2>&1; then
+  if TAVERN_THEME=${THEME:-} "$app_bin" --profile "$profile" --server "$url" --screenshot "$out/$name.png" \
+        --show "$screen" --show-arg "$arg" --size "${SIZE:-$size}" "$@" >"$work/$name.log" 2>&1; then
     echo "  $out/$name.png"
     grep -E "qrc:|QML|Component" "$work/$name.log" | head -5 || true
   else
@@ -86,7 +104,24 @@ shoot() { # shoot NAME SCREEN [ARG] [extra app options...]
   fi
 }
 
-echo "rendering"
+echo "rendering into $out"
+if [ -n "$docs" ]; then
+  # The README's set: the main screens, numbered in the order the README shows them.
+  size=1200x760
+  PROFILE=$work/new2 shoot 01-signup-secret signup-secret frank --delay 800
+  shoot 02-chat chat Ops
+  shoot 03-members members Ops
+  shoot 04-invite invite Ops/gina
+  shoot 05-invitation invitation ""
+  shoot 06-verification verification Ops/bob
+  shoot 07-keychange keychange Launch
+  shoot 08-notice notice Launch
+  SIZE=820x700 shoot 09-narrow members Ops
+  THEME=dark shoot 10-dark members Ops
+  echo "done: $(ls "$out"/*.png | wc -l) screenshots in $out"
+  exit 0
+fi
+size=1280x800
 PROFILE=$work/new shoot signup signup ""
 PROFILE=$work/new2 shoot signup-secret signup-secret frank --delay 800
 shoot chat chat Ops
@@ -102,4 +137,8 @@ shoot create-room create-room ""
 shoot room-settings room-settings Ops
 shoot account account Ops
 SIZE=820x700 shoot narrow members Ops
+THEME=dark shoot dark-chat members Ops
+THEME=dark shoot dark-keychange keychange Launch
+THEME=dark shoot dark-verification verification Ops/bob
+THEME=dark PROFILE=$work/new3 shoot dark-signup-secret signup-secret hana --delay 800
 echo "done: $(ls "$out"/*.png | wc -l) screenshots in $out"

@@ -9,6 +9,15 @@ ColumnLayout {
 
     required property var model
 
+    // Each column as wide as its heading (translations differ in length), at least 32 px.
+    readonly property var headings: [qsTr("Admin"), qsTr("Mod"), qsTr("Member"), qsTr("Guest")]
+    readonly property var columnWidths: [Math.max(32, m0.advanceWidth + 8), Math.max(32, m1.advanceWidth + 8),
+                                         Math.max(32, m2.advanceWidth + 8), Math.max(32, m3.advanceWidth + 8)]
+    TextMetrics { id: m0; text: root.headings[0]; font.pixelSize: Theme.smallSize; font.weight: Theme.bold }
+    TextMetrics { id: m1; text: root.headings[1]; font.pixelSize: Theme.smallSize; font.weight: Theme.bold }
+    TextMetrics { id: m2; text: root.headings[2]; font.pixelSize: Theme.smallSize; font.weight: Theme.bold }
+    TextMetrics { id: m3; text: root.headings[3]; font.pixelSize: Theme.smallSize; font.weight: Theme.bold }
+
     spacing: 0
     Accessible.role: Accessible.Table
     Accessible.name: qsTr("What each role can do")
@@ -18,10 +27,11 @@ ColumnLayout {
         spacing: 0
         Item { Layout.fillWidth: true; implicitHeight: 24 }
         Repeater {
-            model: [qsTr("Admin"), qsTr("Mod"), qsTr("Member"), qsTr("Guest")]
+            model: root.headings
             delegate: Text {
                 required property string modelData
-                Layout.preferredWidth: 44
+                required property int index
+                Layout.preferredWidth: root.columnWidths[index]
                 horizontalAlignment: Text.AlignHCenter
                 text: modelData
                 color: Theme.textSecondary
@@ -59,7 +69,8 @@ ColumnLayout {
                     model: [row.admin, row.moderator, row.member, row.guest]
                     delegate: Text {
                         required property bool modelData
-                        Layout.preferredWidth: 44
+                        required property int index
+                        Layout.preferredWidth: root.columnWidths[index]
                         horizontalAlignment: Text.AlignHCenter
                         text: modelData ? "\u2713" : "\u2013"
                         color: modelData ? Theme.success : Theme.textMuted

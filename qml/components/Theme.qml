@@ -9,7 +9,8 @@ QtObject {
     id: theme
 
     readonly property SystemPalette system: SystemPalette { colorGroup: SystemPalette.Active }
-    // Set by the shell (TAVERN_THEME=dark|light) or follows the system.
+    // "dark" or "light" to override the system (tests); the shell's TAVERN_THEME=dark|light
+    // sets the application palette instead, which this follows.
     property string forced: ""
     readonly property bool dark: forced === "dark" || (forced !== "light" && system.window.hslLightness < 0.5)
 

@@ -61,6 +61,7 @@ ItemDelegate {
             username: root.username
         }
         ToolButton {
+            id: menuButton
             objectName: "memberMenu_" + root.username
             visible: root.canChangeRole || root.canRemove || !root.isMe
             text: "\u22ef"
@@ -68,6 +69,12 @@ ItemDelegate {
             implicitWidth: 28
             implicitHeight: 28
             Accessible.name: qsTr("Actions for %1").arg(root.username)
+            background: Rectangle {
+                radius: Theme.radius
+                color: menuButton.down ? Theme.selected : menuButton.hovered ? Theme.border : "transparent"
+                border.width: menuButton.visualFocus ? 2 : 0
+                border.color: Theme.accent
+            }
             onClicked: menu.open()
             Menu {
                 id: menu

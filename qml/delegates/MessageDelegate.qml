@@ -3,6 +3,10 @@ import QtQuick.Controls.Basic
 import QtQuick.Layouts
 import Tavern.App
 
+// Not "pragma ComponentBehavior: Bound": Qt 6.4 refuses to load a bound component from a
+// Loader inside a ListView delegate ("Cannot instantiate bound component outside its creation
+// context"), so qmllint reports the components' use of `root` as unqualified access.
+
 // One row of the conversation: a message (grouped by author and day, delivery state on
 // one's own), a system line (joins, leaves, roles, rekeys), a security notice card, or a
 // marker for messages the server did not deliver.

@@ -13,7 +13,8 @@ DialogBase {
 
     objectName: "accountDialog"
     title: qsTr("Account")
-    height: Math.min(parent ? parent.height - 2 * Theme.padding : 560, 560)
+    // As tall as the contacts need, up to the window.
+    height: Math.min(parent ? parent.height - 2 * Theme.padding : 560, implicitHeight)
 
     ColumnLayout {
         anchors.fill: parent
@@ -37,6 +38,7 @@ DialogBase {
             Layout.fillWidth: true
             Layout.fillHeight: true
             Layout.minimumHeight: 80
+            Layout.preferredHeight: Math.min(contentHeight, 360)
             clip: true
             model: App.contacts
             ScrollBar.vertical: ScrollBar {}

@@ -61,35 +61,39 @@ DialogBase {
             color: Theme.warning
         }
 
-        // Found: who, their trust, role and history.
+        // Found or KeyChanged: who, with their trust.
+        RowLayout {
+            objectName: "invitePerson"
+            visible: dialog.step === InviteFlow.Found || dialog.step === InviteFlow.KeyChanged
+            spacing: Theme.spacing
+            Avatar {
+                initials: dialog.flow ? dialog.flow.username.substring(0, 1) : ""
+                tint: Theme.userColor(dialog.flow ? dialog.flow.username : "")
+                size: 36
+            }
+            ColumnLayout {
+                spacing: 2
+                Text {
+                    objectName: "inviteFoundName"
+                    text: dialog.flow ? dialog.flow.username : ""
+                    color: Theme.text
+                    font.weight: Theme.bold
+                }
+                TrustIndicator {
+                    objectName: "inviteTrust"
+                    trust: dialog.step === InviteFlow.KeyChanged ? 3 : dialog.flow ? dialog.flow.trust : 0
+                    username: dialog.flow ? dialog.flow.username : ""
+                    showLabel: true
+                }
+            }
+        }
+
+        // Found: role and history.
         ColumnLayout {
             objectName: "inviteFound"
             visible: dialog.step === InviteFlow.Found
             Layout.fillWidth: true
             spacing: Theme.padding
-            RowLayout {
-                spacing: Theme.spacing
-                Avatar {
-                    initials: dialog.flow ? dialog.flow.username.substring(0, 1) : ""
-                    tint: Theme.userColor(dialog.flow ? dialog.flow.username : "")
-                    size: 36
-                }
-                ColumnLayout {
-                    spacing: 2
-                    Text {
-                        objectName: "inviteFoundName"
-                        text: dialog.flow ? dialog.flow.username : ""
-                        color: Theme.text
-                        font.weight: Theme.bold
-                    }
-                    TrustIndicator {
-                        objectName: "inviteTrust"
-                        trust: dialog.flow ? dialog.flow.trust : 0
-                        username: dialog.flow ? dialog.flow.username : ""
-                        showLabel: true
-                    }
-                }
-            }
             Text {
                 Layout.fillWidth: true
                 wrapMode: Text.Wrap

@@ -94,70 +94,79 @@ DialogBase {
                     }
                 }
                 Item { Layout.fillHeight: true }
-                RowLayout {
-                    Layout.fillWidth: true
-                    ActionButton {
-                        objectName: "leaveRoomButton"
-                        kind: "flat"
-                        text: qsTr("Leave room")
-                        onClicked: { App.leave(dialog.room.roomId); dialog.close() }
-                    }
-                    Item { Layout.fillWidth: true }
-                    ActionButton { text: qsTr("Close"); onClicked: dialog.close() }
-                    ActionButton {
-                        objectName: "saveSettingsButton"
-                        visible: dialog.canEdit
-                        kind: "primary"
-                        text: qsTr("Save")
-                        onClicked: { App.setSettings(nameField.text.trim(), topicField.text.trim(), historyBox.currentIndex); dialog.close() }
-                    }
-                }
             }
 
-            // Roles: the role editor and the table.
-            ColumnLayout {
-                spacing: Theme.spacing
-                ListView {
-                    id: roleEditor
-                    objectName: "roleEditor"
-                    Layout.fillWidth: true
-                    Layout.fillHeight: true
-                    Layout.minimumHeight: 120
-                    clip: true
-                    model: App.members
-                    ScrollBar.vertical: ScrollBar {}
-                    delegate: RowLayout {
-                        id: editorRow
-                        required property string username
-                        required property int role
-                        required property bool invited
-                        required property int trust
-                        required property bool isMe
-                        required property bool canChangeRole
-                        width: ListView.view.width
-                        height: 40
-                        spacing: Theme.spacing
-                        Text {
-                            Layout.fillWidth: true
-                            text: editorRow.isMe ? qsTr("%1 (you)").arg(editorRow.username)
-                                : editorRow.invited ? qsTr("%1 (invited)").arg(editorRow.username) : editorRow.username
-                            elide: Text.ElideRight
-                            color: Theme.text
-                        }
-                        TrustIndicator { trust: editorRow.trust; visible: !editorRow.isMe; username: editorRow.username }
-                        ComboBox {
-                            objectName: "roleBox_" + editorRow.username
-                            implicitWidth: 140
-                            enabled: editorRow.canChangeRole
-                            Accessible.name: qsTr("Role of %1").arg(editorRow.username)
-                            model: [qsTr("Admin"), qsTr("Moderator"), qsTr("Member"), qsTr("Guest")]
-                            currentIndex: editorRow.role
-                            onActivated: (index) => App.setRole(editorRow.username, index)
+            // Roles: the role editor and the table, scrolled together (the page's height must
+            // not push the buttons below out of the dialog).
+            Flickable {
+                id: rolesPage
+                clip: true
+                contentWidth: width
+                contentHeight: rolesColumn.implicitHeight
+                boundsBehavior: Flickable.StopAtBounds
+                ScrollBar.vertical: ScrollBar {}
+                ColumnLayout {
+                    id: rolesColumn
+                    width: rolesPage.width - Theme.spacing
+                    spacing: Theme.spacing
+                    ListView {
+                        id: roleEditor
+                        objectName: "roleEditor"
+                        Layout.fillWidth: true
+                        Layout.preferredHeight: contentHeight
+                        interactive: false
+                        model: App.members
+                        delegate: RowLayout {
+                            id: editorRow
+                            required property string username
+                            required property int role
+                            required property bool invited
+                            required property int trust
+                            required property bool isMe
+                            required property bool canChangeRole
+                            width: ListView.view.width
+                            height: 40
+                            spacing: Theme.spacing
+                            Text {
+                                Layout.fillWidth: true
+                                text: editorRow.isMe ? qsTr("%1 (you)").arg(editorRow.username)
+                                    : editorRow.invited ? qsTr("%1 (invited)").arg(editorRow.username) : editorRow.username
+                                elide: Text.ElideRight
+                                color: Theme.text
+                            }
+                            TrustIndicator { trust: editorRow.trust; visible: !editorRow.isMe; username: editorRow.username }
+                            ComboBox {
+                                objectName: "roleBox_" + editorRow.username
+                                implicitWidth: 140
+                                enabled: editorRow.canChangeRole
+                                Accessible.name: qsTr("Role of %1").arg(editorRow.username)
+                                model: [qsTr("Admin"), qsTr("Moderator"), qsTr("Member"), qsTr("Guest")]
+                                currentIndex: editorRow.role
+                                onActivated: (index) => App.setRole(editorRow.username, index)
+                            }
                         }
                     }
+                    Text { text: qsTr("What can each role do?"); color: Theme.text; font.weight: Theme.bold }
+                    RoleTable { Layout.fillWidth: true; model: App.roles }
                 }
-                Text { text: qsTr("What can each role do?"); color: Theme.text; font.weight: Theme.bold }
-                RoleTable { Layout.fillWidth: true; model: App.roles }
+            }
+        }
+        RowLayout {
+            Layout.fillWidth: true
+            ActionButton {
+                objectName: "leaveRoomButton"
+                kind: "flat"
+                text: qsTr("Leave room")
+                onClicked: { App.leave(dialog.room.roomId); dialog.close() }
+            }
+            Item { Layout.fillWidth: true }
+            ActionButton { objectName: "closeSettingsButton"; text: qsTr("Close"); onClicked: dialog.close() }
+            ActionButton {
+                objectName: "saveSettingsButton"
+                visible: dialog.canEdit
+                kind: "primary"
+                text: qsTr("Save")
+                onClicked: { App.setSettings(nameField.text.trim(), topicField.text.trim(), historyBox.currentIndex); dialog.close() }
             }
         }
     }

@@ -31,7 +31,7 @@ Rectangle {
         anchors.centerIn: parent
         width: Math.min(parent.width - 64, 420)
         visible: !pane.hasRoom
-        title: App.rooms && App.rooms.rowCount() > 0 ? qsTr("Pick a room on the left") : qsTr("No rooms yet")
+        title: App.rooms && App.rooms.count > 0 ? qsTr("Pick a room on the left") : qsTr("No rooms yet")
         body: qsTr("Create a room and invite people by their username, or accept an invitation. Press Ctrl+K to jump to a room.")
         ActionButton {
             kind: "primary"
@@ -127,6 +127,7 @@ Rectangle {
             model: pane.hasRoom ? App.messages : null
             verticalLayoutDirection: ListView.TopToBottom
             boundsBehavior: Flickable.StopAtBounds
+            topMargin: Theme.spacing
             bottomMargin: Theme.spacing
             ScrollBar.vertical: ScrollBar {}
             property bool atEnd: true

@@ -109,7 +109,7 @@ Item {
         onActivated: roomSwitcher.open()
     }
     Shortcut {
-        sequence: StandardKey.New
+        sequence: "Ctrl+N" // Cmd+N on macOS
         context: Qt.ApplicationShortcut
         onActivated: createRoomDialog.open()
     }

@@ -4,6 +4,10 @@ import QtQuick.Layouts
 import Tavern.Ui
 import Tavern.App
 
+// Not "pragma ComponentBehavior: Bound": in Qt 6.4 the ListView's header, section and footer
+// components are then not created at all, so qmllint reports their use of this file's ids as
+// unqualified access.
+
 // Right pane: members by role with trust and invite state, actions by permission, and the
 // role table.
 Rectangle {

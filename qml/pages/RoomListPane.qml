@@ -4,6 +4,10 @@ import QtQuick.Layouts
 import Tavern.Ui
 import Tavern.App
 
+// Not "pragma ComponentBehavior: Bound": in Qt 6.4 the ListView's header, section and footer
+// components are then not created at all, so qmllint reports their use of this file's ids as
+// unqualified access.
+
 // Left pane: who I am and the connection, search, invitations, rooms.
 Rectangle {
     id: pane
@@ -13,6 +17,8 @@ Rectangle {
     signal openAccount()
 
     objectName: "roomListPane"
+    // The first invitation's row (for openFirstInvitation), set by the list's header.
+    property Item firstInvitation: null
 
     function roomIdForName(name: string): string {
         for (let i = 0; i < list.count; ++i) {
@@ -23,8 +29,7 @@ Rectangle {
         return ""
     }
     function openFirstInvitation(): bool {
-        const header = list.headerItem
-        const first = header ? header.firstInvitation : null
+        const first = pane.firstInvitation
         if (!first)
             return false
         first.clicked()
@@ -42,12 +47,13 @@ Rectangle {
             Layout.margins: Theme.spacing * 1.5
             spacing: Theme.spacing
             ToolButton {
+                id: accountButton
                 objectName: "accountButton"
                 Layout.fillWidth: true
                 implicitHeight: 40
                 Accessible.name: qsTr("Account: %1").arg(App.username)
                 onClicked: pane.openAccount()
-                background: Rectangle { radius: Theme.radius; color: parent.hovered ? Theme.sunken : "transparent" }
+                background: Rectangle { radius: Theme.radius; color: accountButton.hovered ? Theme.sunken : "transparent" }
                 contentItem: RowLayout {
                     spacing: Theme.spacing
                     Avatar { initials: App.username.substring(0, 1); tint: Theme.userColor(App.username); size: 28 }
@@ -79,6 +85,7 @@ Rectangle {
                 }
             }
             ToolButton {
+                id: newRoomButton
                 objectName: "newRoomButton"
                 text: "+"
                 font.pixelSize: 20
@@ -87,6 +94,12 @@ Rectangle {
                 Accessible.name: qsTr("New room")
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("New room (Ctrl+N)")
+                background: Rectangle {
+                    radius: Theme.radius
+                    color: newRoomButton.down ? Theme.selected : newRoomButton.hovered ? Theme.sunken : "transparent"
+                    border.width: newRoomButton.visualFocus ? 2 : 0
+                    border.color: Theme.accent
+                }
                 onClicked: pane.createRoom()
             }
         }
@@ -136,7 +149,11 @@ Rectangle {
                 ScrollBar.vertical: ScrollBar {}
 
                 header: Column {
-                    readonly property Item firstInvitation: invitationList.count > 0 ? invitationList.itemAt(0) : null
+                    Binding {
+                        target: pane
+                        property: "firstInvitation"
+                        value: invitationList.count > 0 ? invitationList.itemAt(0) : null
+                    }
                     width: ListView.view.width
                     visible: invitationList.count > 0
                     height: visible ? implicitHeight : 0

@@ -2,7 +2,9 @@
 // (DesktopIntegration: tray, notifications). docs/app.md describes the layers.
 //
 // Hidden options for scripts/screenshots.sh: --screenshot FILE renders the window offscreen
-// after --show SCREEN (see showScreen() in qml/Main.qml) and exits.
+// after --show SCREEN (see showScreen() in qml/Main.qml) and exits; --check exits 0 once the
+// first page (sign-up, log-in or the chat) has been rendered (scripts/run-app.sh --check).
+// TAVERN_THEME=dark|light overrides the system palette.
 #include "appcontroller.h"
 #include "desktopintegration.h"
 #include "firstframeprobe.h"
@@ -15,6 +17,7 @@
 #include <QFont>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QPalette>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 #include <QQuickWindow>
@@ -81,6 +84,65 @@ int screenshot(QQuickWindow *window, const QString &file, const QString &show, c
     return ok.toBool() ? 0 : 3;
 }
 
+// TAVERN_THEME=dark|light: overrides the system's light or dark palette (Theme.qml follows the
+// palette's window colour, so on a desktop with a dark palette nothing needs setting).
+void applyThemeOverride()
+{
+    const QByteArray theme = qgetenv("TAVERN_THEME").trimmed().toLower();
+    if (theme != "dark" && theme != "light")
+        return;
+    const bool dark = theme == "dark";
+    QPalette palette = QGuiApplication::palette();
+    const QColor window(dark ? 0x1b1d21 : 0xffffff);
+    const QColor text(dark ? 0xe8eaed : 0x1d2025);
+    const QColor surface(dark ? 0x2a2d32 : 0xf5f6f8);
+    for (const auto group : {QPalette::Active, QPalette::Inactive, QPalette::Disabled}) {
+        palette.setColor(group, QPalette::Window, window);
+        palette.setColor(group, QPalette::Base, window);
+        palette.setColor(group, QPalette::AlternateBase, surface);
+        palette.setColor(group, QPalette::Button, surface);
+        palette.setColor(group, QPalette::WindowText, text);
+        palette.setColor(group, QPalette::Text, text);
+        palette.setColor(group, QPalette::ButtonText, text);
+    }
+    QGuiApplication::setPalette(palette);
+}
+
+// --check (scripts/run-app.sh --check): once a frame showing the first page (not "Opening")
+// has been rendered, prints which page and exits: 0 for sign-up, log-in or the chat, 1 when the
+// account could not be opened (the reason follows) or nothing was shown within 60 s.
+void installCheck(QQuickWindow *window)
+{
+    using tavern::ui::AppController;
+    auto report = [](const char *what, int code) {
+        std::printf("tavern --check: %s\n", what);
+        std::fflush(stdout);
+        QCoreApplication::exit(code);
+    };
+    QObject::connect(window, &QQuickWindow::frameSwapped, window, [report] {
+        static bool done = false;
+        AppController *app = AppController::instance();
+        if (done || !app || app->state() == AppController::Opening)
+            return;
+        done = true;
+        // The frame just swapped was rendered before this turn's state change could show; one
+        // more turn so the message names what is on screen.
+        QTimer::singleShot(0, [app, report] {
+            switch (app->state()) {
+            case AppController::Welcome:
+                report("showing sign-up (no account in this profile yet)", 0);
+                break;
+            case AppController::Ready:
+                report(qPrintable(QStringLiteral("showing the chat, signed in as %1").arg(app->username())), 0);
+                break;
+            default:
+                report(qPrintable(QStringLiteral("could not open the account: %1").arg(app->errorText())), 1);
+            }
+        });
+    });
+    QTimer::singleShot(60000, window, [report] { report("no page shown within 60 s", 1); });
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -97,7 +159,10 @@ int main(int argc, char **argv)
                           QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QCoreApplication::installTranslator(&qtTranslator);
     QTranslator translator;
-    if (translator.load(QLocale(), QStringLiteral("tavern"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+    // English plurals ("1 member", "3 members") come from tavern_en too: it is also the fallback
+    // for a system language Tavern has no translation for (LANG=C included).
+    if (translator.load(QLocale(), QStringLiteral("tavern"), QStringLiteral("_"), QStringLiteral(":/i18n"))
+        || translator.load(QStringLiteral(":/i18n/tavern_en")))
         QCoreApplication::installTranslator(&translator);
 
     QCommandLineParser parser;
@@ -114,12 +179,13 @@ int main(int argc, char **argv)
                             QStringLiteral("file"));
     QCommandLineOption show(QStringLiteral("show"), QStringLiteral("Screen for --screenshot."), QStringLiteral("screen"));
     QCommandLineOption showArg(QStringLiteral("show-arg"), QStringLiteral("Argument of --show."), QStringLiteral("arg"));
+    QCommandLineOption check(QStringLiteral("check"), QStringLiteral("Exit once the first page is shown."));
     QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size WxH."), QStringLiteral("size"));
     QCommandLineOption delay(QStringLiteral("delay"), QStringLiteral("Milliseconds before the grab."), QStringLiteral("ms"),
                              QStringLiteral("1500"));
-    for (QCommandLineOption *o : {&shot, &show, &showArg, &size, &delay})
+    for (QCommandLineOption *o : {&shot, &show, &showArg, &size, &delay, &check})
         o->setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({profile, server, shot, show, showArg, size, delay});
+    parser.addOptions({profile, server, shot, show, showArg, size, delay, check});
     parser.process(app);
 
     QString profileDir = parser.value(profile);
@@ -132,6 +198,7 @@ int main(int argc, char **argv)
         tavern::ui::AppController::setDefaultProfile(profileDir.isEmpty() ? QString() : QDir(profileDir).absolutePath(),
                                                       QUrl(serverUrl));
 
+    applyThemeOverride();
     QQuickStyle::setStyle(QStringLiteral("Basic"));
     QFont font = QGuiApplication::font(); // plain Text items use it: body text is 14 px
     font.setPixelSize(14);
@@ -155,6 +222,11 @@ int main(int argc, char **argv)
     if (parser.isSet(shot))
         return screenshot(window, parser.value(shot), parser.value(show), parser.value(showArg),
                           parser.value(delay).toInt());
+
+    if (parser.isSet(check)) {
+        installCheck(window);
+        return QApplication::exec();
+    }
 
     auto *controller = tavern::ui::AppController::instance();
     // One app per profile: a second launch raises the first and exits.
