@@ -208,10 +208,12 @@ double runStreams(std::vector<Stream> &streams, int window, int timeoutMs)
 
 CommitStats commitsIn(const QString &log)
 {
-    static const QRegularExpression re(QStringLiteral("event=store\\.commit jobs=(\\d+)"));
+    static const QRegularExpression re(QStringLiteral("event=store\\.commit jobs=(\\d+)(?: commit_us=(\\d+))?"));
     CommitStats s;
     for (auto it = re.globalMatch(log); it.hasNext();) {
-        const int j = it.next().captured(1).toInt();
+        const QRegularExpressionMatch m = it.next();
+        const int j = m.captured(1).toInt();
+        s.commitUs += m.captured(2).toDouble();
         ++s.commits;
         s.jobs += j;
         s.maxJobs = std::max(s.maxJobs, j);
@@ -229,6 +231,7 @@ void addStats(CommitStats &into, const CommitStats &more)
     into.commits += more.commits;
     into.jobs += more.jobs;
     into.maxJobs = std::max(into.maxJobs, more.maxJobs);
+    into.commitUs += more.commitUs;
 }
 
 QString joined(const std::vector<double> &v)

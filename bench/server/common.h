@@ -190,6 +190,7 @@ struct CommitStats
     int commits = 0;
     qint64 jobs = 0;
     int maxJobs = 0;
+    double commitUs = 0; // summed time of the COMMIT statements (write-out and fsync)
 };
 
 CommitStats commitsIn(const QString &log);
@@ -232,6 +233,13 @@ struct Run
 struct IngestResult
 {
     std::vector<double> ingest, ingestBatched, rawBatch, rawRow, rawBatchQt;
+    // Context: raw SQLite (C API) inserting the same rows in the server's write pattern: the
+    // clients' rows interleaved across their DBs, in transactions of the server's measured
+    // mean group-commit size. What SQLite alone costs for the work the server must do.
+    std::vector<double> rawPattern;
+    int patternTx = 0;
+    // Bench-process CPU spent in the ordered baseline and in the server-pattern one, and rows.
+    double rawCpu = 0, rawRows = 0, patternCpu = 0, patternRows = 0;
     CommitStats commits;
     double serverCpu = 0, clientCpu = 0, secs = 0, kegs = 0;
     qsizetype kegBytes = 0;

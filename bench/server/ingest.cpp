@@ -61,10 +61,30 @@ IngestResult runIngest(Run &run)
     // Context: the same rows through QtSql, as this baseline was measured before the server's
     // hot statements moved to the C API.
     RawSqlite rawQt(server.tempPath(QStringLiteral("raw-qt.sqlite")), true);
+    RawSqlite rawPattern(server.tempPath(QStringLiteral("raw-pattern.sqlite")), false);
     for (int round = 0; round < o.rounds && !(round > 0 && run.overBudget()); ++round) {
         std::vector<Row> rows;
         res.ingest.push_back(ingestRound(o.kegsPerPut, &rows, true));
+        double cpu0 = threadCpu();
         res.rawBatch.push_back(raw.insert(rows, rows.size(), 1000, false));
+        res.rawCpu += threadCpu() - cpu0;
+        res.rawRows += double(rows.size());
+        // The server's pattern: round-robin over the clients (their DBs), commits of the mean
+        // group size the server reached so far.
+        std::vector<Row> interleaved;
+        interleaved.reserve(rows.size());
+        const std::size_t per = std::size_t(o.kegsPerClient);
+        for (std::size_t k = 0; k < per; ++k) {
+            for (std::size_t c = 0; c * per + k < rows.size(); ++c)
+                interleaved.push_back(rows[c * per + k]);
+        }
+        res.patternTx = res.commits.commits
+                            ? std::max(1, int(double(res.commits.jobs) / res.commits.commits * double(o.kegsPerPut) + 0.5))
+                            : 1;
+        cpu0 = threadCpu();
+        res.rawPattern.push_back(rawPattern.insert(interleaved, interleaved.size(), std::max(2, res.patternTx), false));
+        res.patternCpu += threadCpu() - cpu0;
+        res.patternRows += double(interleaved.size());
         res.rawBatchQt.push_back(rawQt.insert(rows, rows.size(), 1000, false));
         res.rawRow.push_back(raw.insert(rows, std::min<std::size_t>(rows.size(), 3000), 1, true));
         if (o.batchedPut > 1)
