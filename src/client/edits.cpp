@@ -62,13 +62,10 @@ Status Session::applyChange(RoomState &, const QByteArray &dbId, const storage::
                   QStringLiteral("%1, target %2").arg(where(cached), hex(msg.target)));
     }
     const QByteArray body = kind == KindEdit ? msg.body.toUtf8() : QByteArray();
-    if (auto r = m_cache.exec(
-            QStringLiteral("INSERT INTO messages (db_id, keg_id, author, counter, hash, prev_hash, kind, "
-                           "target, body, sent_ms, server_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                           "ON CONFLICT (db_id, keg_id) DO UPDATE SET server_order = excluded.server_order"),
-            {dbId, cached.kegId, k.author, qint64(msg.counter), keg::kegContentHash(k), msg.previousHash, kind,
-             msg.target, m_vault.seal("message-body", body), qint64(msg.timestampMs),
-             qint64(cached.collectionVersion)});
+    const QByteArray author = k.author.toUtf8(), hash = keg::kegContentHash(k);
+    const QByteArray sealed = m_vault.seal("message-body", body);
+    if (auto r = m_cache.putMessage({dbId, cached.kegId, author, qint64(msg.counter), hash, msg.previousHash, kind,
+                                     msg.target, sealed, qint64(msg.timestampMs), qint64(cached.collectionVersion)});
         !r)
         return r;
     if (target && (kind == KindRedaction || kind == KindRedactionByRole)) {

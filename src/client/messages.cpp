@@ -176,14 +176,16 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry)
     case Placement::Accepted:
         break;
     }
-    const QString where = QStringLiteral("keg %1 at collection version %2").arg(hex(cached.kegId)).arg(cached.collectionVersion);
+    const auto where = [&] {
+        return QStringLiteral("keg %1 at collection version %2").arg(hex(cached.kegId)).arg(cached.collectionVersion);
+    };
     if (msg->counter < highest) {
         // A12 (or a withheld message delivered late, A11): shown in the author's order.
         addNotice(dbId, QStringLiteral("message-order"),
                   QStringLiteral("%1's message %2 arrived after their message %3: the server delivered them "
                                  "out of order. Tavern shows them in %1's order.")
                       .arg(keg->author).arg(msg->counter).arg(highest),
-                  where);
+                  where());
     } else if (msg->counter > highest + 1 && (highest > 0 || room->keys().has(0))) {
         // A11. (A reader without the room's first key joined later: an author's first
         // readable message may rightly have a higher counter.)
@@ -191,17 +193,15 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry)
         addNotice(dbId, QStringLiteral("message-missing"),
                   QStringLiteral("%1's messages %2 to %3 have not arrived: the server may be withholding them.")
                       .arg(keg->author).arg(highest + 1).arg(msg->counter - 1),
-                  where);
+                  where());
     }
     if (keg->type != keg::KegType::Message)
         return applyChange(*room, dbId, cached, *keg, *msg, mayRedactOthers);
-    if (auto r = m_cache.exec(
-            QStringLiteral("INSERT INTO messages (db_id, keg_id, author, counter, hash, prev_hash, kind, "
-                           "target, body, sent_ms, server_order) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) "
-                           "ON CONFLICT (db_id, keg_id) DO UPDATE SET server_order = excluded.server_order"),
-            {dbId, cached.kegId, keg->author, qint64(msg->counter), hash, msg->previousHash, msg->target,
-             m_vault.seal("message-body", msg->body.toUtf8()), qint64(msg->timestampMs),
-             qint64(cached.collectionVersion)});
+    const QByteArray authorUtf8 = keg->author.toUtf8();
+    const QByteArray sealed = m_vault.seal("message-body", msg->body.toUtf8());
+    if (auto r = m_cache.putMessage({dbId, cached.kegId, authorUtf8, qint64(msg->counter), hash, msg->previousHash,
+                                     0, msg->target, sealed, qint64(msg->timestampMs),
+                                     qint64(cached.collectionVersion)});
         !r)
         return r;
     return settleTarget(dbId, cached.kegId, keg->author, hash);

@@ -260,50 +260,91 @@ void Session::syncKegs(const QByteArray &dbId, std::function<void()> done)
     auto since = m_cache.cursor(dbId);
     if (!since)
         return done();
+    requestKegPage(dbId, *since, std::move(done), nullptr);
+}
+
+void Session::requestKegPage(const QByteArray &dbId, quint64 since, std::function<void()> done,
+                             std::shared_ptr<PageGate> gate)
+{
     QCborMap body;
     body.insert(QStringLiteral("dbId"), dbId);
-    body.insert(QStringLiteral("since"), qint64(*since));
+    body.insert(QStringLiteral("since"), qint64(since));
     body.insert(QStringLiteral("limit"), PageSize);
-    m_conn->request(protocol::op::KegList, body, [this, dbId, done](Result<QCborMap> r) {
-        if (!r && retryLater(r.code()))
-            return QTimer::singleShot(RetryMs, this, [this, dbId, done] { syncKegs(dbId, done); });
-        if (!r && r.code() == int(protocol::ErrorCode::Forbidden) && joined(dbId))
-            markRevoked(dbId); // (an invitee is refused room data until it accepts)
-        if (!r)
-            return done();
-        const quint64 next = quint64(r->value(QStringLiteral("next")).toInteger());
-        const QCborArray kegs = r->value(QStringLiteral("kegs")).toArray();
-        // The page and its cursor commit together: a crash never applies twice or skips.
-        auto applied = m_cache.transaction([&]() -> Status {
-            for (const QCborValue &k : kegs) {
-                if (auto s = applyKeg(dbId, k.toMap()); !s)
-                    return s;
+    m_conn->request(protocol::op::KegList, body, [this, dbId, done, gate](Result<QCborMap> r) {
+        if (gate) {
+            if (gate->state == PageGate::Dropped)
+                return; // the page before it was not applied: that path already finished
+            if (gate->state == PageGate::Waiting) {
+                gate->held = std::move(r); // arrived while the page before it is applied
+                return;
             }
-            // Never backward: a page answered late (a concurrent sync already moved on) or a
-            // server that answers with an older cursor must not make this device fetch again.
-            auto current = m_cache.cursor(dbId);
-            if (!current)
-                return current.error();
-            return next > *current ? m_cache.setCursor(dbId, next) : Status(Ok{});
-        });
-        if (!kegs.isEmpty())
-            Q_EMIT messagesChanged(dbId);
-        if (applied && r->value(QStringLiteral("more")).toBool())
-            return syncKegs(dbId, done);
-        if (auto it = m_refetch.find(dbId); it != m_refetch.end()) {
-            const Refetch wanted = *it;
-            m_refetch.erase(it);
-            // Only for a gap still open (a page the server reordered fills its own gap).
-            RoomState *room = roomFor(dbId);
-            const bool open = room && std::any_of(wanted.gaps.begin(), wanted.gaps.end(), [&](const auto &g) {
-                                  return room->authors().hashOf(g.first, g.second).isEmpty();
-                              });
-            auto upTo = m_cache.cursor(dbId);
-            if (open && upTo && wanted.from < *upTo)
-                return refetchKegs(dbId, wanted.from, *upTo, done);
         }
-        done();
+        onKegPage(dbId, std::move(r), done);
     });
+}
+
+void Session::onKegPage(const QByteArray &dbId, Result<QCborMap> r, std::function<void()> done)
+{
+    if (!r && retryLater(r.code()))
+        return QTimer::singleShot(RetryMs, this, [this, dbId, done] { syncKegs(dbId, done); });
+    if (!r && r.code() == int(protocol::ErrorCode::Forbidden) && joined(dbId))
+        markRevoked(dbId); // (an invitee is refused room data until it accepts)
+    if (!r)
+        return done();
+    const quint64 next = quint64(r->value(QStringLiteral("next")).toInteger());
+    const bool more = r->value(QStringLiteral("more")).toBool();
+    const QCborArray kegs = r->value(QStringLiteral("kegs")).toArray();
+    // The next page is asked for before this one is applied, so the server prepares it
+    // meanwhile; it is taken only once this page and its cursor have committed (from the
+    // cursor this page leaves: never backward), and dropped if this page was refused.
+    std::shared_ptr<PageGate> gate;
+    if (more) {
+        if (auto current = m_cache.cursor(dbId)) {
+            gate = std::make_shared<PageGate>();
+            requestKegPage(dbId, std::max(next, *current), done, gate);
+        }
+    }
+    // The page and its cursor commit together: a crash never applies twice or skips.
+    auto applied = m_cache.relaxedTransaction([&]() -> Status {
+        for (const QCborValue &k : kegs) {
+            if (auto s = applyKeg(dbId, k.toMap()); !s)
+                return s;
+        }
+        // Never backward: a page answered late (a concurrent sync already moved on) or a
+        // server that answers with an older cursor must not make this device fetch again.
+        auto current = m_cache.cursor(dbId);
+        if (!current)
+            return current.error();
+        return next > *current ? m_cache.setCursor(dbId, next) : Status(Ok{});
+    });
+    if (!kegs.isEmpty())
+        Q_EMIT messagesChanged(dbId);
+    if (applied && more) {
+        if (!gate)
+            return syncKegs(dbId, done);
+        gate->state = PageGate::Open;
+        if (gate->held) {
+            auto held = std::move(*gate->held);
+            gate->held.reset();
+            onKegPage(dbId, std::move(held), done);
+        }
+        return;
+    }
+    if (gate)
+        gate->state = PageGate::Dropped;
+    if (auto it = m_refetch.find(dbId); it != m_refetch.end()) {
+        const Refetch wanted = *it;
+        m_refetch.erase(it);
+        // Only for a gap still open (a page the server reordered fills its own gap).
+        RoomState *room = roomFor(dbId);
+        const bool open = room && std::any_of(wanted.gaps.begin(), wanted.gaps.end(), [&](const auto &g) {
+                              return room->authors().hashOf(g.first, g.second).isEmpty();
+                          });
+        auto upTo = m_cache.cursor(dbId);
+        if (open && upTo && wanted.from < *upTo)
+            return refetchKegs(dbId, wanted.from, *upTo, done);
+    }
+    done();
 }
 
 void Session::noteGap(const QByteArray &dbId, const QString &author, quint64 highest)

@@ -19,6 +19,9 @@
 #include <optional>
 #include <vector>
 
+struct sqlite3;
+struct sqlite3_stmt;
+
 namespace tavern::storage {
 
 enum class CacheError { Sql = 1, Corrupt };
@@ -40,6 +43,23 @@ struct Notice
     QString summary;  // one sentence for people
     QString evidence; // versions, hashes, signers: for experts
     qint64 atMs = 0;
+};
+
+// A row of the engine's `messages` table (client/messages.cpp, edits.cpp). Views: the caller
+// keeps the bytes alive for the call.
+struct MessageRow
+{
+    QByteArrayView dbId;
+    QByteArrayView kegId;
+    QByteArrayView authorUtf8;
+    qint64 counter = 0;
+    QByteArrayView hash;
+    QByteArrayView previousHash;
+    int kind = 0;
+    QByteArray target; // a null QByteArray is stored as NULL, like the QtSql binding did
+    QByteArrayView body; // sealed by the caller's Vault
+    qint64 sentMs = 0;
+    qint64 serverOrder = 0;
 };
 
 enum class OutboxState { Queued = 0, Sent = 1, Failed = 2 };
@@ -72,6 +92,11 @@ public:
     // Runs body in one SQLite transaction; commits only if it returns Ok. Called inside
     // another transaction, body simply joins it.
     [[nodiscard]] Status transaction(const std::function<Status()> &body);
+    // The same, committed with synchronous=NORMAL (no fsync of the WAL at commit): still
+    // atomic, and an application crash loses nothing; a power loss may roll back the last
+    // such commits whole. For what the server can give again (a synced page and its cursor
+    // roll back together and are fetched again: nothing applied twice, nothing skipped).
+    [[nodiscard]] Status relaxedTransaction(const std::function<Status()> &body);
 
     // Key/value for the account (username, server URL, sealed identity, counters).
     [[nodiscard]] Result<std::optional<QByteArray>> meta(const QString &key);
@@ -84,6 +109,9 @@ public:
     [[nodiscard]] Result<std::vector<QByteArray>> dbIds(int kind = -1);
 
     [[nodiscard]] Status putKeg(const CachedKeg &k);
+    // INSERT INTO messages ... ON CONFLICT (db_id, keg_id) DO UPDATE SET server_order: the
+    // sync's hot insert, through the sqlite3 C API (one prepared statement, no QVariant).
+    [[nodiscard]] Status putMessage(const MessageRow &m);
     [[nodiscard]] Result<std::optional<CachedKeg>> keg(const QByteArray &dbId, const QByteArray &kegId);
     [[nodiscard]] Result<std::vector<CachedKeg>> kegs(const QByteArray &dbId);
 
@@ -116,10 +144,19 @@ private:
     // Prepared once per statement text: preparing costs more than running a small insert,
     // and a sync applies two of them per message.
     Result<QSqlQuery *> prepared(const QString &sql);
+    // The statements every synced keg runs, on QtSql's own connection (the system
+    // libsqlite3, which the QSQLITE driver loads): binding and stepping a prepared sqlite3
+    // statement costs a fraction of QSqlQuery's QVariant round trip.
+    enum class Hot { PutKeg, PutMessage, Count };
+    sqlite3_stmt *hot(Hot which);
+    Status hotFailure(const QString &what) const;
+    void finalizeHot();
 
     QString m_connection;
     int m_depth = 0; // transaction() nesting
     std::map<QString, std::unique_ptr<QSqlQuery>> m_statements;
+    sqlite3 *m_handle = nullptr;
+    sqlite3_stmt *m_hot[int(Hot::Count)] = {};
 };
 
 } // namespace tavern::storage

@@ -59,16 +59,6 @@ Result<std::vector<QByteArray>> Cache::dbIds(int kind)
     return out;
 }
 
-Status Cache::putKeg(const CachedKeg &k)
-{
-    return exec(QStringLiteral("INSERT INTO kegs (db_id, keg_id, collection_version, data, deleted) "
-                               "VALUES (?, ?, ?, ?, ?) ON CONFLICT (db_id, keg_id) DO UPDATE SET "
-                               "collection_version = excluded.collection_version, data = excluded.data, "
-                               "deleted = excluded.deleted "
-                               "WHERE excluded.collection_version > kegs.collection_version"),
-                {k.dbId, k.kegId, qint64(k.collectionVersion), blob(k.data), int(k.deleted)});
-}
-
 Result<std::optional<CachedKeg>> Cache::keg(const QByteArray &dbId, const QByteArray &kegId)
 {
     auto rows = select(QStringLiteral("SELECT collection_version, data, deleted FROM kegs "

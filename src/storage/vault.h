@@ -8,16 +8,24 @@
 
 #include <QByteArray>
 
+#include <array>
+#include <atomic>
+
 namespace tavern::storage {
 
 class Vault
 {
 public:
     Vault() = default;
-    explicit Vault(crypto::SecureBytes localKey) : m_key(std::move(localKey)) {}
+    explicit Vault(crypto::SecureBytes localKey);
+    Vault(Vault &&other) noexcept;
+    Vault &operator=(Vault &&other) noexcept;
     [[nodiscard]] bool isOpen() const { return m_key.size() == 32; }
 
-    // nonce(24) || ciphertext
+    // nonce(24) || ciphertext. XChaCha20-Poly1305; the nonce is this Vault's random 16-byte
+    // prefix (drawn when the key is set) followed by a 64-bit counter, so no two seals under
+    // one key share a nonce (a new prefix per Vault: 2^-128 per pair of Vaults) and sealing
+    // costs no call into the system's random source. open() reads any 24-byte nonce.
     [[nodiscard]] QByteArray seal(QByteArrayView purpose, QByteArrayView plaintext) const;
     [[nodiscard]] Result<QByteArray> open(QByteArrayView purpose, QByteArrayView sealed) const;
     [[nodiscard]] Result<crypto::SecureBytes> openSecret(QByteArrayView purpose,
@@ -25,6 +33,8 @@ public:
 
 private:
     crypto::SecureBytes m_key;
+    std::array<unsigned char, 16> m_prefix{};
+    mutable std::atomic<quint64> m_counter{0};
 };
 
 } // namespace tavern::storage
