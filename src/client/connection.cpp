@@ -124,6 +124,15 @@ void Connection::authenticate()
                               login.insert(QStringLiteral("sig"),
                                            crypto::sign(m_identity->signing, crypto::ctx::AuthChallengeSig,
                                                         protocol::authMessage(nonce, m_identity->username)));
+                              if (m_deviceProvider) {
+                                  const DeviceLogin d = m_deviceProvider();
+                                  if (d.id.size() == protocol::DeviceIdBytes && !d.name.isEmpty()) {
+                                      QCborMap device;
+                                      device.insert(QStringLiteral("id"), d.id);
+                                      device.insert(QStringLiteral("name"), d.name);
+                                      login.insert(QStringLiteral("device"), device);
+                                  }
+                              }
                               const auto loginId = m_nextId++;
                               m_pending.insert(loginId, {[this](Result<QCborMap> ok) {
                                                              if (!ok)

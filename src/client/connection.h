@@ -22,6 +22,14 @@ namespace tavern::client {
 // protocol::ErrorCode values, below 1000).
 enum class LinkError { Disconnected = 1000, Timeout, NotReady };
 
+// What auth.login says about this device (docs/wire-protocol.md 3.2): the random id the
+// engine keeps in its cache and a name for people ("tavern on <host>").
+struct DeviceLogin
+{
+    QByteArray id; // 16 bytes
+    QString name;
+};
+
 class Connection : public QObject
 {
     Q_OBJECT
@@ -41,6 +49,8 @@ public:
     void setBackoff(int initialMs, int maxMs);
     // Trust this CA certificate for wss:// (self-signed server certificates).
     void setCaCertificatePem(const QByteArray &pem) { m_caPem = pem; }
+    // Asked at every login; without one (or with an empty id) no `device` map is sent.
+    void setDeviceProvider(std::function<DeviceLogin()> provider) { m_deviceProvider = std::move(provider); }
 
     using Reply = std::function<void(Result<QCborMap>)>;
     // Sends when ready (or open, for anonymous ops); fails at once with NotReady otherwise,
@@ -85,6 +95,7 @@ private:
     int m_initialBackoffMs = 500;
     int m_maxBackoffMs = 30000;
     QByteArray m_caPem;
+    std::function<DeviceLogin()> m_deviceProvider;
 };
 
 } // namespace tavern::client

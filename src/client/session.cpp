@@ -174,6 +174,7 @@ Session::Session(QString profileDir, QUrl server, std::shared_ptr<crypto::Identi
       m_identity(std::move(identity)), m_vault(std::move(vault))
 {
     m_conn = std::make_unique<Connection>(m_server, m_identity, this);
+    attachDevices(*m_conn); // the device map for logins, devices.changed (devices.cpp)
     connect(m_conn.get(), &Connection::ready, this, &Session::onReady);
     connect(m_conn.get(), &Connection::pushReceived, this, &Session::onPush);
 }

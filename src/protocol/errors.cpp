@@ -31,6 +31,7 @@ constexpr std::array<const char *, int(ErrorCode::Count)> Names = {
     "auth_timeout",
     "internal",
     "shutting_down",
+    "bad_device",
 };
 } // namespace
 

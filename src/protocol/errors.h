@@ -33,6 +33,7 @@ enum class ErrorCode {
     AuthTimeout,         // connection did not authenticate in time
     Internal,            // storage failure; the write was NOT committed
     ShuttingDown,
+    BadDevice,           // auth.login's `device` map is malformed (id size, name length/characters)
     Count
 };
 

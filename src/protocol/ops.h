@@ -28,6 +28,7 @@ inline const QString KegPut = QStringLiteral("keg.put");
 inline const QString KegGet = QStringLiteral("keg.get");
 inline const QString KegList = QStringLiteral("keg.list");
 inline const QString KegDelete = QStringLiteral("keg.delete");
+inline const QString DevicesList = QStringLiteral("devices.list");
 } // namespace op
 
 namespace push {
@@ -40,9 +41,13 @@ inline const QString MemberLeft = QStringLiteral("member.left");
 inline const QString MemberRemoved = QStringLiteral("member.removed");
 inline const QString RoleChanged = QStringLiteral("role.changed");
 inline const QString AccessRevoked = QStringLiteral("access.revoked"); // to the removed user
+inline const QString DevicesChanged = QStringLiteral("devices.changed"); // to the user's other devices
 } // namespace push
 
 inline constexpr qsizetype ChallengeNonceBytes = 32;
+// auth.login's optional `device` map: a random id the client keeps, and a name for people.
+inline constexpr qsizetype DeviceIdBytes = 16;
+inline constexpr qsizetype DeviceNameMaxChars = 64; // Unicode code points
 
 // The bytes a new user signs with its Ed25519 key (context ctx::SignupSig): canonical
 // text(username) || signKey(32) || boxKey(32). Proves the uploader holds the signing key

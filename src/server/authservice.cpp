@@ -8,9 +8,13 @@
 #include "protocol/ops.h"
 #include "keg/keg.h"
 
+#include <QCborArray>
+#include <QDateTime>
 #include <QPointer>
 
 #include <sodium.h>
+
+#include <algorithm>
 
 namespace tavern::server {
 
@@ -30,6 +34,49 @@ Result<QString> usernameField(const QCborMap &body)
         return makeError(ErrorCode::BadUsername, name.error().message);
     return name;
 }
+
+Error badDevice(const QString &why)
+{
+    return makeError(ErrorCode::BadDevice, QStringLiteral("device: %1").arg(why));
+}
+
+// A character that has no place in a name shown to people: controls, line and paragraph
+// separators, and the bidi overrides and isolates that could make a name display as another.
+bool refusedInName(char32_t c)
+{
+    const auto cat = QChar::category(c);
+    if (cat == QChar::Other_Control || cat == QChar::Separator_Line || cat == QChar::Separator_Paragraph
+        || cat == QChar::Other_Surrogate)
+        return true;
+    return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F;
+}
+
+// auth.login's optional `device` map {id: bytes(16), name: text, 1..64 code points}.
+Result<DeviceTag> deviceField(const QCborMap &body)
+{
+    const QCborValue v = body.value(QStringLiteral("device"));
+    if (v.isUndefined())
+        return DeviceTag{};
+    if (!v.isMap())
+        return badDevice(QStringLiteral("must be a map {id, name}"));
+    const QCborMap m = v.toMap();
+    const QCborValue id = m.value(QStringLiteral("id"));
+    if (!id.isByteArray() || id.toByteArray().size() != protocol::DeviceIdBytes)
+        return badDevice(QStringLiteral("id must be %1 bytes").arg(protocol::DeviceIdBytes));
+    const QCborValue nameValue = m.value(QStringLiteral("name"));
+    if (!nameValue.isString())
+        return badDevice(QStringLiteral("name must be a text string"));
+    const QString name = nameValue.toString().trimmed();
+    const QList<uint> points = name.toUcs4();
+    if (points.isEmpty() || points.size() > protocol::DeviceNameMaxChars)
+        return badDevice(QStringLiteral("name must be 1 to %1 characters").arg(protocol::DeviceNameMaxChars));
+    for (uint c : points) {
+        if (refusedInName(char32_t(c)))
+            return badDevice(QStringLiteral("name contains a control, separator or bidi character (U+%1)")
+                                 .arg(c, 4, 16, QLatin1Char('0')));
+    }
+    return DeviceTag{id.toByteArray(), name, 0};
+}
 } // namespace
 
 void AuthService::addRoutes(Routes &r)
@@ -40,6 +87,7 @@ void AuthService::addRoutes(Routes &r)
     r.insert(protocol::op::Challenge, {true, std::bind(&AuthService::challenge, this, _1, _2)});
     r.insert(protocol::op::Auth, {true, std::bind(&AuthService::login, this, _1, _2)});
     r.insert(protocol::op::UserLookup, {false, std::bind(&AuthService::lookup, this, _1, _2)});
+    r.insert(protocol::op::DevicesList, {false, std::bind(&AuthService::listDevices, this, _1, _2)});
 }
 
 void AuthService::ping(Connection &c, const Frame &req)
@@ -134,6 +182,9 @@ void AuthService::login(Connection &c, const Frame &req)
     auto sig = protocol::bytesField(req.body, QStringLiteral("sig"), 64, 64);
     if (!nonce || !sig)
         return c.fail(req, nonce ? sig.error() : nonce.error());
+    auto device = deviceField(req.body);
+    if (!device)
+        return c.fail(req, device.error());
     // Taken out before any check: a challenge is used at most once, even by a failed login.
     const std::optional<Challenge> ch = std::exchange(c.challenge(), std::nullopt);
     if (!ch || ch->nonce != *nonce || ch->username != *name)
@@ -159,12 +210,44 @@ void AuthService::login(Connection &c, const Frame &req)
                       QStringLiteral("%1 already has %2 connections open")
                           .arg(*name)
                           .arg(m_s.config.limits.maxConnectionsPerUser));
-    c.setAuthenticated(*name);
+    device->sinceMs = QDateTime::currentMSecsSinceEpoch();
+    const QString deviceHex = QString::fromLatin1(device->id.toHex());
+    c.setAuthenticated(*name, std::move(*device));
     m_s.hub.add(&c);
-    logEvent(LogLevel::Info, "auth.ok", {{"conn", QString::number(c.id())}, {"user", *name}});
+    logEvent(LogLevel::Info, "auth.ok", {{"conn", QString::number(c.id())}, {"user", *name}, {"device", deviceHex}});
     QCborMap body;
     body.insert(KUsername, *name);
     body.insert(QStringLiteral("personalDb"), keg::personalDbId(*name));
+    c.reply(req, body);
+    devicesChanged(*name, &c);
+}
+
+void AuthService::devicesChanged(const QString &username, const Connection *except)
+{
+    // A signal without the list: each recipient's list differs (`current`), and a device
+    // that cares asks devices.list.
+    if (m_s.hub.anyOnline({username}, except))
+        m_s.hub.push({username}, Frame::push(protocol::push::DevicesChanged, {}), except);
+}
+
+void AuthService::listDevices(Connection &c, const Frame &req)
+{
+    // Only the caller's own connections: the hub keys them by the authenticated username.
+    QList<Connection *> conns = m_s.hub.connectionsOf(c.username());
+    std::sort(conns.begin(), conns.end(), [](const Connection *a, const Connection *b) {
+        return std::pair(a->device().sinceMs, a->id()) < std::pair(b->device().sinceMs, b->id());
+    });
+    QCborArray devices;
+    for (const Connection *d : conns) {
+        QCborMap e;
+        e.insert(QStringLiteral("id"), d->device().id);
+        e.insert(QStringLiteral("name"), d->device().name);
+        e.insert(QStringLiteral("since"), d->device().sinceMs);
+        e.insert(QStringLiteral("current"), d == &c);
+        devices.append(e);
+    }
+    QCborMap body;
+    body.insert(QStringLiteral("devices"), devices);
     c.reply(req, body);
 }
 

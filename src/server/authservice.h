@@ -1,5 +1,6 @@
-// signup, auth.challenge, auth.login, user.lookup and ping. A device proves it holds the
-// user's Ed25519 key by signing a fresh, single-use, expiring nonce bound to its connection.
+// signup, auth.challenge, auth.login, user.lookup, devices.list and ping. A device proves it
+// holds the user's Ed25519 key by signing a fresh, single-use, expiring nonce bound to its
+// connection.
 #pragma once
 
 #include "services.h"
@@ -11,6 +12,9 @@ class AuthService
 public:
     explicit AuthService(Services services) : m_s(services) {}
     void addRoutes(Routes &routes);
+    // devices.changed to every logged-in connection of the user except `except` (one that
+    // just logged in, or one that is closing).
+    void devicesChanged(const QString &username, const Connection *except);
 
 private:
     void ping(Connection &c, const protocol::Frame &req);
@@ -18,6 +22,7 @@ private:
     void challenge(Connection &c, const protocol::Frame &req);
     void login(Connection &c, const protocol::Frame &req);
     void lookup(Connection &c, const protocol::Frame &req);
+    void listDevices(Connection &c, const protocol::Frame &req);
 
     Services m_s;
 };

@@ -37,9 +37,10 @@ Connection::Connection(QWebSocket *socket, quint64 id, const Limits &limits, QOb
 
 Connection::~Connection() = default;
 
-void Connection::setAuthenticated(const QString &username)
+void Connection::setAuthenticated(const QString &username, DeviceTag device)
 {
     m_username = username;
+    m_device = std::move(device);
     m_challenge.reset();
     m_authTimer.stop();
 }

@@ -23,6 +23,14 @@ struct Challenge
     qint64 expiresAtMs = 0; // monotonic clock (QElapsedTimer), not wall time
 };
 
+// What a connection said about its device at login (auth.login's optional `device`).
+struct DeviceTag
+{
+    QByteArray id;       // 16 bytes, or empty when the client sent no device map
+    QString name;
+    qint64 sinceMs = 0;  // wall clock (ms since the epoch) of the login
+};
+
 class Connection : public QObject
 {
     Q_OBJECT
@@ -34,7 +42,8 @@ public:
     QString peer() const { return m_peer; }
     bool authenticated() const { return !m_username.isEmpty(); }
     const QString &username() const { return m_username; }
-    void setAuthenticated(const QString &username);
+    void setAuthenticated(const QString &username, DeviceTag device = {});
+    const DeviceTag &device() const { return m_device; }
 
     std::optional<Challenge> &challenge() { return m_challenge; }
     qint64 monotonicMs() const { return m_clock.elapsed(); }
@@ -65,6 +74,7 @@ private:
     const Limits &m_limits;
     QString m_peer;
     QString m_username;
+    DeviceTag m_device;
     std::optional<Challenge> m_challenge;
     QTimer m_authTimer;
     QElapsedTimer m_clock;

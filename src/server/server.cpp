@@ -114,8 +114,11 @@ void Server::onRequest(Connection *c, const protocol::Frame &frame)
 void Server::onClosed(Connection *c)
 {
     --m_open;
-    if (c->authenticated())
+    if (c->authenticated()) {
         m_hub.remove(c);
+        if (!m_stopping)
+            m_auth->devicesChanged(c->username(), c);
+    }
     logEvent(LogLevel::Info, "conn.closed", {{"conn", QString::number(c->id())}, {"user", c->username()}});
     c->deleteLater();
 }
