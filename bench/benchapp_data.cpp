@@ -3,6 +3,7 @@
 #include "keg/message.h"
 
 #include <QCborArray>
+#include <QDateTime>
 #include <QDir>
 #include <QEventLoop>
 
@@ -109,9 +110,13 @@ bool AppData::build(int rooms, int n, int live)
         const crypto::Identity &me = s.identity();
         std::vector<QByteArray> history;
         QByteArray previous(32, '\0');
+        // Written after the room was created (its system line "alice created the room" comes
+        // first, as in a real room), 1 ms apart: the newest are a few minutes old when the
+        // app shows them.
+        const qint64 start = QDateTime::currentMSecsSinceEpoch();
         for (int i = 1; i <= n + live; ++i) {
             keg::MessagePayload m{quint64(i), previous, room->head().version().version, room->head().hash(),
-                                  quint64(1700000000000LL + qint64(i) * 1000),
+                                  quint64(start + i),
                                   QStringLiteral("Message %1 of the archive: a line of ordinary length.").arg(i), {}};
             keg::Keg k = keg::sealKeg({m_bigRoom, keg::newKegId(), keg::KegType::Message, 0, 1},
                                       keg::encodeMessage(m), key, me.username, me.signing);

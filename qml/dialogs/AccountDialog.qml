@@ -32,6 +32,44 @@ DialogBase {
             Text { text: qsTr("Profile"); color: Theme.textSecondary }
             Text { Layout.fillWidth: true; text: App.profileDir; elide: Text.ElideMiddle; color: Theme.text; font.pixelSize: Theme.smallSize }
         }
+        Text { text: qsTr("Devices online"); color: Theme.text; font.weight: Theme.bold }
+        // Every connected device of this account, live (devices.changed): one you do not
+        // recognise means your account secret is known to someone else.
+        Column {
+            objectName: "deviceList"
+            Layout.fillWidth: true
+            spacing: 4
+            Repeater {
+                model: App.devices
+                delegate: RowLayout {
+                    id: device
+                    required property string name
+                    required property date since
+                    required property bool current
+                    width: parent ? parent.width : 0
+                    spacing: Theme.spacing
+                    Text {
+                        Layout.fillWidth: true
+                        text: device.name.length > 0 ? device.name : qsTr("Unnamed device")
+                        elide: Text.ElideRight
+                        color: Theme.text
+                        Accessible.name: text
+                    }
+                    Text {
+                        text: device.current ? qsTr("this device")
+                                             : qsTr("since %1").arg(Qt.formatDateTime(device.since, "hh:mm"))
+                        color: Theme.textSecondary
+                        font.pixelSize: Theme.smallSize
+                    }
+                }
+            }
+            Text {
+                visible: App.devices.count === 0
+                text: App.connected ? qsTr("Listing devices\u2026") : qsTr("Offline: devices show when connected.")
+                color: Theme.textSecondary
+                font.pixelSize: Theme.smallSize
+            }
+        }
         Text { text: qsTr("Contacts"); color: Theme.text; font.weight: Theme.bold }
         ListView {
             objectName: "contactList"

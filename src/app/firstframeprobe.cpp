@@ -55,6 +55,11 @@ void FirstFrameProbe::onFrame()
     m_reported = true;
     // The bench measures start-to-first-frame from outside (process start to this line).
     std::printf("first-frame\n");
+    // What that frame showed: the open room and the rows its message list had (the bench
+    // checks the room it left open is the one shown, with its messages).
+    auto *messages = qobject_cast<QAbstractItemModel *>(m_controller->property("messages").value<QObject *>());
+    std::printf("first-frame-room %s %d\n", qPrintable(m_controller->property("currentRoomId").toString()),
+                messages ? messages->rowCount() : -1);
     std::fflush(stdout);
     // Then let the open room's messages load and the caches settle before reading the peak.
     QTimer::singleShot(1500, this, [] {

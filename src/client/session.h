@@ -126,6 +126,52 @@ public:
     [[nodiscard]] Status markRead(const QByteArray &roomId, const QByteArray &kegId);
     [[nodiscard]] QList<quint64> missingCounters(const QByteArray &roomId, const QString &author);
 
+    // Paged reads (messagequery.cpp): parts of a room without reading it whole, for views of
+    // big rooms. The same MessageView as messages() (edits, deletions, receipts, delivery)
+    // for only the rows asked for (SQL LIMIT / ranges on the room's order index); only those
+    // rows' bodies (and their edits') are opened by the Vault. Each author's messages are in
+    // counter order within what one call returns (messages() orders them across the room).
+    struct MessageSeq // a message's place in the room: server order, then arrival (unsent last)
+    {
+        qint64 order = std::numeric_limits<qint64>::max();
+        qint64 row = std::numeric_limits<qint64>::max();
+        auto operator<=>(const MessageSeq &) const = default;
+    };
+    struct MessagePage
+    {
+        QList<MessageView> messages; // oldest first
+        QList<MessageSeq> seqs;      // each message's place (parallel to messages)
+        // messagesPage, messagesFrom: the newest message before the page (kegId, author,
+        // counter, sentMs; body not opened), when older messages exist.
+        std::optional<MessageView> previous;
+        // messagesSince: messages already stored before `afterRow` that an edit or deletion
+        // stored after it changed.
+        QSet<QByteArray> changed;
+        // Where the cache's message rows (all rooms) ended when this was read: the next
+        // messagesSince starts from it.
+        qint64 lastRow = 0;
+    };
+    // The `limit` newest messages before `before` (MessageSeq{}: the room's newest).
+    [[nodiscard]] MessagePage messagesPage(const QByteArray &roomId, MessageSeq before, int limit);
+    // Every message from `from` (inclusive) to the newest: a loaded window read again.
+    [[nodiscard]] MessagePage messagesFrom(const QByteArray &roomId, MessageSeq from);
+    // Messages stored after `afterRow` (a MessagePage::lastRow or lastMessageRow()) — live
+    // arrivals, in the room's order (an own message comes back from the server as the same row).
+    [[nodiscard]] MessagePage messagesSince(const QByteArray &roomId, qint64 afterRow);
+    [[nodiscard]] qint64 lastMessageRow();
+    // A message's place now (an own message moves back from "unsent, last" to its server
+    // position when the server echoes it), or none.
+    [[nodiscard]] std::optional<MessageSeq> messageSeq(const QByteArray &roomId, const QByteArray &kegId);
+    // The newest message (room-list previews).
+    [[nodiscard]] std::optional<MessageView> lastMessage(const QByteArray &roomId);
+    // Messages in the room, only those after `afterKegId` when it names one of them, only
+    // those not written by `notBy` when given (unread counts).
+    [[nodiscard]] int messageCount(const QByteArray &roomId, const QByteArray &afterKegId = {},
+                                   const QString &notBy = {});
+    // The newest `limit` of those, oldest first (mentions among the unread).
+    [[nodiscard]] QList<MessageView> messagesAfter(const QByteArray &roomId, const QByteArray &afterKegId,
+                                                   const QString &notBy, int limit);
+
     [[nodiscard]] QList<RoomSummary> rooms() const;
     // The server told this device it is no longer a member (access.revoked, or forbidden on
     // the room's chain or kegs): the room is kept in the cache but not listed, and send()
@@ -142,6 +188,26 @@ public:
     [[nodiscard]] std::optional<crypto::PublicIdentity> pinnedContact(const QString &username);
     // The highest (version, hash) of a room pinned in the pin log by any device of this user.
     [[nodiscard]] std::optional<std::pair<quint64, QByteArray>> loggedRoomPin(const QByteArray &roomId);
+
+    // Devices online (devices.cpp): this user's connections to the server right now, one
+    // entry per logged-in connection (devices.list, docs/wire-protocol.md 4.6). Each login
+    // sends this device's id (cache meta `device-id`) and "<application name> on <host>".
+    struct DeviceInfo
+    {
+        QByteArray id;      // 16 bytes; empty for a connection that logged in without one
+        QString name;
+        qint64 sinceMs = 0; // when it logged in (server's clock, ms since the epoch)
+        bool current = false; // this Session's own connection
+    };
+    // Fails with LinkError::NotReady when not logged in.
+    void listDevices(std::function<void(Result<QList<DeviceInfo>>)> done);
+Q_SIGNALS:
+    // Another connection of this user logged in or closed (devices.changed): list again.
+    // Not emitted for this Session's own (re)login: list on Connection::ready for that.
+    void devicesChanged();
+private:
+    void attachDevices(Connection &connection); // called once, by the constructor
+    // (end of Devices online)
 
 Q_SIGNALS:
     void synced();
@@ -163,6 +229,16 @@ private:
                          std::function<void()> done);
     void syncChain(const QByteArray &roomId, std::function<void()> done);
     void syncKegs(const QByteArray &dbId, std::function<void()> done);
+    // keg.list pages: the next one is requested before the current one is applied; its
+    // answer waits behind this gate until that page has committed (or is dropped with it).
+    struct PageGate
+    {
+        enum State { Waiting, Open, Dropped } state = Waiting;
+        std::optional<Result<QCborMap>> held;
+    };
+    void requestKegPage(const QByteArray &dbId, quint64 since, std::function<void()> done,
+                        std::shared_ptr<PageGate> gate);
+    void onKegPage(const QByteArray &dbId, Result<QCborMap> r, std::function<void()> done);
     // A11: lists the DB again from an older cursor (once per gap) up to where it was, to fetch
     // messages a page left out; applies only kegs this device does not hold.
     void refetchKegs(const QByteArray &dbId, quint64 since, quint64 upTo, std::function<void()> done);

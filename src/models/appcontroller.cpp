@@ -25,6 +25,7 @@ QSettings settingsOf(const QString &profileDir)
 AppController::AppController(const QString &profileDir, const QUrl &defaultServer, QObject *parent)
     : QObject(parent), m_profileDir(profileDir), m_rooms(new RoomListModel(this)),
       m_invitations(new InvitationModel(this)), m_contacts(new ContactModel(this)),
+      m_devices(new DeviceModel(this)),
       m_notices(new NoticeModel(this)), m_roles(new RolePermissionModel(this)),
       m_currentRoom(new RoomInfo(this)), m_messages(new MessageModel(this)), m_members(new MemberModel(this)),
       m_signup(new SignupFlow(this)), m_login(new LoginFlow(this)), m_invite(new InviteFlow(this)),
@@ -145,9 +146,16 @@ void AppController::attach(std::unique_ptr<client::Session> session)
     for (ListModel *m : std::initializer_list<ListModel *>{m_rooms, m_invitations, m_contacts, m_notices,
                                                             m_messages, m_members})
         m->setSession(s);
+    m_devices->setSession(s); // lists itself once the connection is ready
     m_invite->setContext(s, m_currentRoomId);
     m_verification->setContext(s, m_currentRoomId);
     primeNotifications();
+    // Reopen the room the user had open last (as Signal and Element do), before the first
+    // frame of the signed-in screen, if it is still in the room list.
+    const QByteArray last =
+        QByteArray::fromHex(s->cache().meta(QStringLiteral("ui.lastRoom")).value().value_or(QByteArray()));
+    if (!last.isEmpty() && m_rooms->indexOf(toHex(last)) >= 0)
+        setCurrentRoomId(toHex(last));
     m_signup->reset();
     m_login->reset();
     setState(Ready);
@@ -158,15 +166,18 @@ void AppController::detach()
 {
     if (!m_session)
         return;
+    m_rememberRoom = false; // signing out is not the user leaving the room
     setCurrentRoomId({});
+    m_rememberRoom = true;
     for (ListModel *m : std::initializer_list<ListModel *>{m_rooms, m_invitations, m_contacts, m_notices,
                                                             m_messages, m_members})
         m->setSession(nullptr);
+    m_devices->setSession(nullptr);
     m_invite->setContext(nullptr, {});
     m_verification->setContext(nullptr, {});
     m_session->disconnect(this);
     m_session.reset();
-    m_seenMessages.clear();
+    m_seenRow.clear();
     m_seenInvitations.clear();
     m_myRoles.clear();
     m_announceAfter.clear();
@@ -200,19 +211,24 @@ void AppController::onSynced()
 
 void AppController::onRoomChanged(const QByteArray &roomId)
 {
-    m_rooms->refresh();
-    m_invitations->refresh();
+    // This room only (joined, left, renamed, members): a full sync changes every room, one
+    // signal each, so nothing here may cost a pass over all rooms.
+    m_rooms->refreshRoom(roomId);
+    const keg::Member *me = myMember(*m_session, roomId);
+    if ((me && me->state == keg::InviteState::Invited) || m_invitations->indexOf(toHex(roomId)) >= 0)
+        m_invitations->refresh(); // it is, or was, an invitation
     m_contacts->refresh(); // members' keys are pinned from verified versions
     if (roomId == m_currentRoomId)
         refreshCurrentRoom();
-    notifyRoomChanges();
+    notifyRoomChanges(roomId);
 }
 
 void AppController::onMessagesChanged(const QByteArray &roomId)
 {
-    m_rooms->refreshRoom(roomId);
+    // What arrived since the models last looked, never the room again.
+    m_rooms->messagesArrived(roomId);
     if (roomId == m_currentRoomId)
-        m_messages->refresh();
+        m_messages->messagesArrived();
     notifyMessages(roomId);
 }
 
@@ -261,6 +277,8 @@ void AppController::setCurrentRoomId(const QString &roomId)
     if (id == m_currentRoomId)
         return;
     m_currentRoomId = id;
+    if (m_session && m_rememberRoom)
+        (void)m_session->cache().setMeta(QStringLiteral("ui.lastRoom"), id.toHex());
     m_messages->setRoomId(id);
     m_members->setRoomId(id);
     m_currentRoom->update(m_session.get(), id);

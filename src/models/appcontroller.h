@@ -6,6 +6,7 @@
 
 #include "client/session.h"
 #include "contactmodel.h"
+#include "devicemodel.h"
 #include "invitationmodel.h"
 #include "inviteflow.h"
 #include "loginflow.h"
@@ -43,6 +44,7 @@ class AppController : public QObject
     Q_PROPERTY(tavern::ui::RoomListModel *rooms READ rooms CONSTANT)
     Q_PROPERTY(tavern::ui::InvitationModel *invitations READ invitations CONSTANT)
     Q_PROPERTY(tavern::ui::ContactModel *contacts READ contacts CONSTANT)
+    Q_PROPERTY(tavern::ui::DeviceModel *devices READ devices CONSTANT)
     Q_PROPERTY(tavern::ui::NoticeModel *notices READ notices CONSTANT)
     Q_PROPERTY(tavern::ui::RolePermissionModel *roles READ roles CONSTANT)
     Q_PROPERTY(QString currentRoomId READ currentRoomId WRITE setCurrentRoomId NOTIFY currentRoomIdChanged)
@@ -81,6 +83,7 @@ public:
     [[nodiscard]] RoomListModel *rooms() const { return m_rooms; }
     [[nodiscard]] InvitationModel *invitations() const { return m_invitations; }
     [[nodiscard]] ContactModel *contacts() const { return m_contacts; }
+    [[nodiscard]] DeviceModel *devices() const { return m_devices; }
     [[nodiscard]] NoticeModel *notices() const { return m_notices; }
     [[nodiscard]] RolePermissionModel *roles() const { return m_roles; }
     [[nodiscard]] QString currentRoomId() const;
@@ -142,7 +145,8 @@ private:
     // known, only what arrives later is announced.
     void primeNotifications();
     void notifyMessages(const QByteArray &roomId);
-    void notifyRoomChanges();
+    // Every room (after a sync), or only `only` (a room change).
+    void notifyRoomChanges(const QByteArray &only = {});
 
     QString m_profileDir;
     QString m_serverUrl;
@@ -156,6 +160,7 @@ private:
     RoomListModel *m_rooms;
     InvitationModel *m_invitations;
     ContactModel *m_contacts;
+    DeviceModel *m_devices;
     NoticeModel *m_notices;
     RolePermissionModel *m_roles;
     RoomInfo *m_currentRoom;
@@ -166,7 +171,11 @@ private:
     InviteFlow *m_invite;
     VerificationFlow *m_verification;
 
-    QHash<QByteArray, QSet<QByteArray>> m_seenMessages;
+    // Per room, the cache's message row up to which arrivals were looked at (a high-water
+    // mark: Session::messagesSince from it); rooms without one start from m_primeRow.
+    QHash<QByteArray, qint64> m_seenRow;
+    qint64 m_primeRow = 0;
+    bool m_rememberRoom = true; // setCurrentRoomId stores the room as the one to reopen
     // Rooms joined after the session opened: their history arrives after the join and is not
     // news; only messages sent after this time (less a minute of clock skew) are announced.
     QHash<QByteArray, qint64> m_announceAfter;

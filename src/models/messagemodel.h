@@ -1,6 +1,8 @@
-// MessageModel: the current room's timeline (timeline.h), oldest first. Loads the newest page
-// of 100 rows; canFetchMore/fetchMore (or loadOlder() from QML) prepend older pages of 100.
-// New messages, delivery changes and notices are applied as a diff, never as a reset.
+// MessageModel: the current room's timeline (timeline.h), oldest first. Holds a window of the
+// room: the newest page of 100 messages (Session::messagesPage) and what came after it;
+// canFetchMore/fetchMore (or loadOlder() from QML) prepend older pages of 100 messages. New
+// messages are appended from Session::messagesSince (messagesArrived: no re-read of the room
+// or the window); other changes re-read the window (refresh). Always a diff, never a reset.
 #pragma once
 
 #include "listmodel.h"
@@ -49,27 +51,41 @@ public:
     void fetchMore(const QModelIndex &parent) override;
 
     // fetchMore for QML, which has no QModelIndex to pass for the root.
-    [[nodiscard]] bool canLoadOlder() const { return m_start > 0; }
+    [[nodiscard]] bool canLoadOlder() const { return m_previous.has_value(); }
     Q_INVOKABLE void loadOlder() { fetchMore({}); }
-    // Rows in the whole room, loaded or not (tests, "jump to first").
-    [[nodiscard]] int totalCount() const { return int(m_all.size()); }
+    // Rows in the whole room, loaded or not: messages, system lines and notices (missing
+    // markers only where loaded). Counts the room's messages (tests, "jump to first").
+    [[nodiscard]] int totalCount() const;
     // The newest message's keg id (for the read marker), or empty.
     [[nodiscard]] QByteArray lastMessageId() const;
 
     void setRoomId(const QByteArray &roomId);
     [[nodiscard]] QByteArray roomId() const { return m_roomId; }
+    // Re-reads the loaded window (delivery states, notices, room changes, edits).
     void refresh() override;
+    // Session::messagesChanged for this room: appends what arrived since the last read (falls
+    // back to refresh() when an arrival lands inside the window or changes a loaded row).
+    void messagesArrived();
 
 Q_SIGNALS:
     void canLoadOlderChanged();
 
 private:
-    void setStart(int start);
+    // Sets the window (messages oldest first, and the message before it) and applies the rows.
+    void setWindow(client::Session::MessagePage page, bool inReset = false);
+    void apply(bool inReset);
+    // Where the window starts in the room's order (its first message's place).
+    [[nodiscard]] client::Session::MessageSeq windowStart() const;
 
     QByteArray m_roomId;
-    QList<TimelineRow> m_all;  // the whole room
-    QList<TimelineRow> m_rows; // m_all from m_start on
-    int m_start = 0;
+    QList<client::MessageView> m_messages; // the loaded window, oldest first
+    QList<client::Session::MessageSeq> m_seqs;
+    std::optional<client::MessageView> m_previous; // the newest message before the window
+    QHash<QString, quint64> m_lastCounter;         // author -> their newest counter in the window
+    QHash<QByteArray, qsizetype> m_loaded;         // keg id -> index in m_messages
+    qint64 m_lastRow = 0;                          // Session::messagesSince cursor
+    QList<TimelineRow> m_extras;                   // system lines and notices
+    QList<TimelineRow> m_rows;
 };
 
 } // namespace tavern::ui

@@ -59,7 +59,14 @@ int RoomListModel::indexOf(const QString &roomId) const
     return -1;
 }
 
-RoomListModel::Row RoomListModel::build(const QByteArray &roomId, const QString &name) const
+void RoomListModel::setPreview(Row &r, const client::MessageView &last) const
+{
+    const QString who = last.author == m_session->username() ? QObject::tr("You") : last.author;
+    r.preview = QStringLiteral("%1: %2").arg(who, last.body.simplified().left(200));
+    r.lastActivity = std::max(r.lastActivity, fromMs(last.sentMs));
+}
+
+RoomListModel::Row RoomListModel::build(const QByteArray &roomId, const QString &name)
 {
     client::Session &s = *m_session;
     Row r;
@@ -71,18 +78,18 @@ RoomListModel::Row RoomListModel::build(const QByteArray &roomId, const QString 
         r.memberCount = joinedCount(*v);
         r.lastActivity = fromMs(qint64(v->timestampMs));
     }
-    // Sessions::messages decrypts the whole room; the room list needs only its tail, but the
-    // engine has no cheaper read (yet), and refreshRoom keeps this to the room that changed.
-    const QList<client::MessageView> messages = s.messages(roomId);
-    if (!messages.isEmpty()) {
-        const client::MessageView &last = messages.back();
-        const QString who = last.author == s.username() ? QObject::tr("You") : last.author;
-        r.preview = QStringLiteral("%1: %2").arg(who, last.body.simplified().left(200));
-        r.lastActivity = std::max(r.lastActivity, fromMs(last.sentMs));
+    // The newest message and the counts from cheap queries (Session paged reads): a room
+    // of any length costs a few index lookups, plus the unread messages' rows.
+    m_lastRow.insert(roomId, s.lastMessageRow());
+    m_newest.remove(roomId); // learnt on the room's first arrival (not one query per room here)
+    if (const auto last = s.lastMessage(roomId))
+        setPreview(r, *last);
+    const QByteArray marker = lastRead(s, roomId);
+    r.unread = s.messageCount(roomId, marker, s.username());
+    if (r.unread > 0) {
+        for (const client::MessageView &m : s.messagesAfter(roomId, marker, s.username(), MentionScan))
+            r.mentions += mentions(m.body, s.username());
     }
-    const UnreadCount c = countUnread(messages, lastRead(s, roomId), s.username());
-    r.unread = c.unread;
-    r.mentions = c.mentions;
     // Attention: a member whose key changed (sending is blocked), or a warning notice newer
     // than the user's last visit to the room (notices are never closed, so "open" means "not
     // yet seen").
@@ -106,6 +113,8 @@ RoomListModel::Row RoomListModel::build(const QByteArray &roomId, const QString 
 void RoomListModel::refresh()
 {
     QList<Row> all;
+    m_lastRow.clear();
+    m_newest.clear();
     if (m_session) {
         for (const client::RoomSummary &room : m_session->rooms()) {
             if (!room.invited)
@@ -120,14 +129,64 @@ void RoomListModel::refreshRoom(const QByteArray &roomId)
 {
     if (!m_session)
         return;
+    // Listed as Session::rooms() lists it (joined, not revoked), without building every
+    // room's summary.
+    const keg::Member *me = myMember(*m_session, roomId);
+    const bool joined = me && !m_session->isRevoked(roomId) && me->state != keg::InviteState::Invited;
     const QString key = toHex(roomId);
-    for (Row &r : m_all) {
-        if (r.key == key) {
-            r = build(roomId, r.name);
-            return apply();
-        }
+    const auto it = std::find_if(m_all.begin(), m_all.end(), [&](const Row &r) { return r.key == key; });
+    if (!joined) {
+        if (it == m_all.end())
+            return;
+        m_all.erase(it); // left, removed, revoked
+        m_lastRow.remove(roomId);
+        m_newest.remove(roomId);
+        return apply();
     }
-    refresh(); // a room we did not list yet (just joined)
+    const QString name = QString::fromUtf8(head(*m_session, roomId)->name);
+    if (it == m_all.end())
+        m_all.append(build(roomId, name)); // just joined
+    else
+        *it = build(roomId, name);
+    apply();
+}
+
+void RoomListModel::messagesArrived(const QByteArray &roomId)
+{
+    if (!m_session)
+        return;
+    const QString key = toHex(roomId);
+    const auto it = std::find_if(m_all.begin(), m_all.end(), [&](const Row &r) { return r.key == key; });
+    const auto mark = m_lastRow.constFind(roomId);
+    if (it == m_all.end() || mark == m_lastRow.constEnd())
+        return refreshRoom(roomId);
+    const client::Session::MessagePage since = m_session->messagesSince(roomId, *mark);
+    m_lastRow.insert(roomId, since.lastRow);
+    if (since.messages.isEmpty() && since.changed.isEmpty())
+        return;
+    const QString me = m_session->username();
+    Row r = *it;
+    for (const client::MessageView &m : since.messages) {
+        if (m.author == me)
+            continue;
+        ++r.unread;
+        r.mentions += mentions(m.body, me);
+    }
+    // The preview: the room's newest message. When the arrivals end after the message shown
+    // so far and change nothing earlier, it is the last of them; else ask (an edit may have
+    // changed the shown one, an arrival delivered late is not the newest).
+    const auto shown = m_newest.constFind(roomId);
+    if (since.changed.isEmpty() && !since.messages.isEmpty() && shown != m_newest.constEnd()
+        && since.seqs.back() > *shown) {
+        setPreview(r, since.messages.back());
+        m_newest.insert(roomId, since.seqs.back());
+    } else if (const auto last = m_session->lastMessage(roomId)) {
+        setPreview(r, *last);
+        if (const auto at = m_session->messageSeq(roomId, last->kegId))
+            m_newest.insert(roomId, *at);
+    }
+    *it = r;
+    apply();
 }
 
 void RoomListModel::apply()

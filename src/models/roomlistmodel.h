@@ -43,9 +43,15 @@ public:
     // The room's row, or -1 (for keyboard navigation and tests).
     Q_INVOKABLE int indexOf(const QString &roomId) const;
 
+    // Every room again (sign-in, a sync, a trust change).
     void refresh() override;
-    // Only this room's messages changed: re-reads one room instead of all of them.
+    // One room again (its messages, settings, membership or read marker changed): cheap
+    // queries (Session::lastMessage, messageCount), never the room's messages; a room no
+    // longer joined leaves the list, a newly joined one enters it.
     void refreshRoom(const QByteArray &roomId);
+    // New messages in one room (Session::messagesChanged): preview from the newest message,
+    // unread and mentions counted on from what arrived since (Session::messagesSince).
+    void messagesArrived(const QByteArray &roomId);
 
 Q_SIGNALS:
     void filterChanged();
@@ -65,9 +71,15 @@ private:
         int memberCount = 0;
         bool operator==(const Row &) const = default;
     };
-    [[nodiscard]] Row build(const QByteArray &roomId, const QString &name) const;
+    [[nodiscard]] Row build(const QByteArray &roomId, const QString &name);
+    void setPreview(Row &r, const client::MessageView &last) const;
     void apply();
 
+    // Mentions are looked for in the newest unread messages only, up to this many.
+    static constexpr int MentionScan = 500;
+
+    QHash<QByteArray, qint64> m_lastRow; // room -> Session::messagesSince cursor of its counts
+    QHash<QByteArray, client::Session::MessageSeq> m_newest; // room -> place of the previewed message
     QList<Row> m_all;  // every joined room, sorted
     QList<Row> m_rows; // m_all through the filter
     QString m_filter;

@@ -81,10 +81,9 @@ QStringList systemLines(const keg::BootKegVersion *prev, const keg::BootKegVersi
     return out;
 }
 
-QList<TimelineRow> buildTimeline(client::Session &s, const QByteArray &roomId)
+QList<TimelineRow> timelineExtras(client::Session &s, const QByteArray &roomId)
 {
-    const QString me = s.username();
-    QList<TimelineRow> extras; // system lines and notices, merged in by time below
+    QList<TimelineRow> extras;
 
     // System lines from the chain as this device verified it (the cache keeps every version).
     if (auto versions = s.cache().bootKegs(roomId)) {
@@ -138,14 +137,44 @@ QList<TimelineRow> buildTimeline(client::Session &s, const QByteArray &roomId)
     }
     std::stable_sort(extras.begin(), extras.end(),
                      [](const TimelineRow &a, const TimelineRow &b) { return a.timeMs < b.timeMs; });
+    return extras;
+}
 
-    const QList<client::MessageView> messages = s.messages(roomId);
-    // Gaps in each author's chain: a marker before the author's next message after the gap.
-    QHash<QString, QList<quint64>> missing;
-    for (const client::MessageView &m : messages) {
-        if (!missing.contains(m.author))
-            missing.insert(m.author, s.missingCounters(roomId, m.author));
-    }
+TimelineRow messageRow(const client::MessageView &m, const QString &me)
+{
+    TimelineRow r;
+    r.key = toHex(m.kegId);
+    r.kind = QStringLiteral("message");
+    r.kegId = r.key;
+    r.author = m.author;
+    r.own = m.author == me;
+    r.body = m.body;
+    r.timeMs = m.sentMs;
+    r.delivery = int(m.delivery);
+    r.error = m.error;
+    // The engine stores a message only after its signature, room version and author chain
+    // were checked (client/messages.cpp), so everything it returns is verified.
+    r.verified = true;
+    // TODO(edits): edited/deleted stay false until the views show them (docs/app.md); the
+    // body already is the newest edit's text (empty when deleted).
+    return r;
+}
+
+void placeAfter(TimelineRow &r, const TimelineRow *p)
+{
+    const QDate d = fromMs(r.timeMs).date();
+    // The day of the row before (the last row with a valid date, as over the whole room).
+    const QDate day = p ? fromMs(p->timeMs).date() : QDate();
+    r.dayLabel = d.isValid() && d != day ? dayLabel(d) : QString();
+    r.firstInGroup = r.kind == QLatin1String("message")
+                     && (!p || p->kind != QLatin1String("message") || p->author != r.author || !r.dayLabel.isEmpty()
+                         || r.timeMs - p->timeMs > 5 * 60 * 1000);
+}
+
+QList<TimelineRow> composeTimeline(const QString &me, const QList<client::MessageView> &messages,
+                                   const std::optional<client::MessageView> &previous,
+                                   const QList<TimelineRow> &extras, const QHash<QString, QList<quint64>> &missing)
+{
     const auto missingRow = [](const QString &author, quint64 first, int count, qint64 timeMs) {
         TimelineRow r;
         r.key = QStringLiteral("m:%1:%2").arg(author).arg(first);
@@ -156,66 +185,87 @@ QList<TimelineRow> buildTimeline(client::Session &s, const QByteArray &roomId)
         r.body = QObject::tr("%n message(s) from %1 did not arrive", nullptr, count).arg(author);
         return r;
     };
-    // Runs of consecutive missing counters below `counter`, taken off the author's list.
-    const auto gapsBefore = [&](const QString &author, quint64 counter, qint64 timeMs) {
-        QList<TimelineRow> out;
-        QList<quint64> &gaps = missing[author];
-        std::sort(gaps.begin(), gaps.end());
-        while (!gaps.isEmpty() && gaps.front() < counter) {
-            const quint64 first = gaps.takeFirst();
-            int count = 1;
-            while (!gaps.isEmpty() && gaps.front() == first + quint64(count) && gaps.front() < counter) {
-                gaps.removeFirst();
-                ++count;
-            }
-            out.append(missingRow(author, first, count, timeMs));
-        }
-        return out;
+    // Each author's gaps as runs of consecutive counters (first, count); a run is shown before
+    // the author's next message after it. In a window with older pages not loaded, an
+    // author's first message there shows only the run right before it (earlier runs belong
+    // before earlier messages).
+    struct Runs
+    {
+        QList<QPair<quint64, int>> runs;
+        qsizetype pos = 0;
+        bool started = false;
     };
+    QHash<QString, Runs> runs;
+    for (auto it = missing.cbegin(); it != missing.cend(); ++it) {
+        QList<quint64> gaps = it.value();
+        std::sort(gaps.begin(), gaps.end());
+        Runs &r = runs[it.key()];
+        for (quint64 c : gaps) {
+            if (!r.runs.isEmpty() && r.runs.back().first + quint64(r.runs.back().second) == c)
+                ++r.runs.back().second;
+            else
+                r.runs.append({c, 1});
+        }
+    }
+    const auto end = [](const QPair<quint64, int> &run) { return run.first + quint64(run.second) - 1; };
 
     QList<TimelineRow> rows;
+    rows.reserve(messages.size() + 16);
     qsizetype next = 0;
+    if (previous) {
+        while (next < extras.size() && extras[next].timeMs <= previous->sentMs)
+            ++next; // shown with the older page
+    }
     for (const client::MessageView &m : messages) {
         while (next < extras.size() && extras[next].timeMs <= m.sentMs)
             rows.append(extras[next++]);
-        rows.append(gapsBefore(m.author, m.counter, m.sentMs));
-        TimelineRow r;
-        r.key = toHex(m.kegId);
-        r.kind = QStringLiteral("message");
-        r.kegId = r.key;
-        r.author = m.author;
-        r.own = m.author == me;
-        r.body = m.body;
-        r.timeMs = m.sentMs;
-        r.delivery = int(m.delivery);
-        r.error = m.error;
-        // The engine stores a message only after its signature, room version and author chain
-        // were checked (client/messages.cpp), so everything it returns is verified.
-        r.verified = true;
-        // TODO(edits): edited/deleted stay false until Session offers MessageView::edited and
-        // MessageView::deleted (being added to the engine alongside Session::edit/redact).
-        rows.append(r);
+        if (auto it = runs.find(m.author); it != runs.end()) {
+            Runs &r = *it;
+            if (!r.started) {
+                r.started = true;
+                while (previous && r.pos < r.runs.size() && end(r.runs[r.pos]) + 1 < m.counter)
+                    ++r.pos;
+            }
+            while (r.pos < r.runs.size() && end(r.runs[r.pos]) < m.counter) {
+                rows.append(missingRow(m.author, r.runs[r.pos].first, r.runs[r.pos].second, m.sentMs));
+                ++r.pos;
+            }
+        }
+        rows.append(messageRow(m, me));
     }
     while (next < extras.size())
         rows.append(extras[next++]);
-    for (auto it = missing.begin(); it != missing.end(); ++it) // gaps after an author's last message
-        rows.append(gapsBefore(it.key(), std::numeric_limits<quint64>::max(), rows.isEmpty() ? 0 : rows.back().timeMs));
-
-    // Day labels and author groups over the whole room.
-    QDate day;
-    for (int i = 0; i < rows.size(); ++i) {
-        TimelineRow &r = rows[i];
-        const QDate d = fromMs(r.timeMs).date();
-        if (d.isValid() && d != day) {
-            r.dayLabel = dayLabel(d);
-            day = d;
-        }
-        const TimelineRow *p = i > 0 ? &rows[i - 1] : nullptr;
-        r.firstInGroup = r.kind == QLatin1String("message")
-                         && (!p || p->kind != QLatin1String("message") || p->author != r.author
-                             || !r.dayLabel.isEmpty() || r.timeMs - p->timeMs > 5 * 60 * 1000);
+    // Gaps after an author's last message (of those in the window).
+    QStringList authors = runs.keys();
+    authors.sort();
+    for (const QString &author : authors) {
+        Runs &r = runs[author];
+        if (!r.started)
+            continue;
+        for (; r.pos < r.runs.size(); ++r.pos)
+            rows.append(missingRow(author, r.runs[r.pos].first, r.runs[r.pos].second,
+                                   rows.isEmpty() ? 0 : rows.back().timeMs));
     }
+
+    // Day labels and author groups, continuing from the message before the window.
+    std::optional<TimelineRow> before;
+    if (previous) {
+        before = messageRow(*previous, me);
+    }
+    for (int i = 0; i < rows.size(); ++i)
+        placeAfter(rows[i], i > 0 ? &rows[i - 1] : (before ? &*before : nullptr));
     return rows;
+}
+
+QList<TimelineRow> buildTimeline(client::Session &s, const QByteArray &roomId)
+{
+    const QList<client::MessageView> messages = s.messages(roomId);
+    QHash<QString, QList<quint64>> missing;
+    for (const client::MessageView &m : messages) {
+        if (!missing.contains(m.author))
+            missing.insert(m.author, s.missingCounters(roomId, m.author));
+    }
+    return composeTimeline(s.username(), messages, std::nullopt, timelineExtras(s, roomId), missing);
 }
 
 } // namespace tavern::ui

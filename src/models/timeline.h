@@ -1,9 +1,10 @@
-// Timeline: everything the conversation shows for one room, oldest first — the messages
-// (Session::messages), the room's security notices at their time, "message missing" markers
-// for gaps in an author's chain, and system lines (created, invited, joined, left, removed,
-// roles, settings, new room keys) derived from the verified boot-keg chain in the cache.
-// Day labels and author groups are computed here over the whole room, so they stay the same
-// whichever page of it the MessageModel has loaded.
+// Timeline: everything the conversation shows for one room, oldest first — the messages, the
+// room's security notices at their time, "message missing" markers for gaps in an author's
+// chain, and system lines (created, invited, joined, left, removed, roles, settings, new room
+// keys) derived from the verified boot-keg chain in the cache. composeTimeline builds the rows
+// of a window of the room (the newest messages from some point on, Session::messagesPage),
+// given the message just before it: day labels and author groups come out as they would over
+// the whole room, whichever pages the MessageModel has loaded.
 #pragma once
 
 #include "client/session.h"
@@ -38,6 +39,20 @@ struct TimelineRow
     bool operator==(const TimelineRow &) const = default;
 };
 
+// The room's system lines and notices, sorted by time.
+[[nodiscard]] QList<TimelineRow> timelineExtras(client::Session &s, const QByteArray &roomId);
+// A message's row, without dayLabel/firstInGroup (those depend on the row before it).
+[[nodiscard]] TimelineRow messageRow(const client::MessageView &m, const QString &me);
+// Sets r's dayLabel and firstInGroup after `previous` (null: r starts the room).
+void placeAfter(TimelineRow &r, const TimelineRow *previous);
+// The rows of a window: `messages` oldest first, `previous` the newest message before them
+// (none: the window starts the room). Extras at or before previous's time belong to older
+// pages; missing markers come from `missing` (Session::missingCounters per author).
+[[nodiscard]] QList<TimelineRow> composeTimeline(const QString &me, const QList<client::MessageView> &messages,
+                                                 const std::optional<client::MessageView> &previous,
+                                                 const QList<TimelineRow> &extras,
+                                                 const QHash<QString, QList<quint64>> &missing);
+// The whole room (tests; reads every message).
 [[nodiscard]] QList<TimelineRow> buildTimeline(client::Session &s, const QByteArray &roomId);
 
 // System lines of one step of the chain (prev null for the genesis); exposed for tests.

@@ -121,11 +121,28 @@ private Q_SLOTS:
             QCOMPARE(app.state(), AppController::Welcome);
         }
         AppController app(m_world.profile(QStringLiteral("alice-laptop")));
+        QAbstractItemModelTester devicesTester(app.devices(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         app.login()->start(server(m_world), QStringLiteral("alice"), m_secret);
         QCOMPARE(app.login()->state(), LoginFlow::Working);
         QTRY_COMPARE_WITH_TIMEOUT(app.state(), AppController::Ready, WaitMs);
         QCOMPARE(app.username(), QStringLiteral("alice"));
         QTRY_VERIFY_WITH_TIMEOUT(app.connected(), WaitMs);
+
+        // Devices online (account dialog): this device, then alice's other one live, each
+        // connection marking only itself as current; it disappears when it goes offline.
+        QTRY_COMPARE_WITH_TIMEOUT(app.devices()->rowCount(), 1, WaitMs);
+        const int currentRole = app.devices()->roleNames().key("current");
+        QVERIFY(app.devices()->index(0).data(currentRole).toBool());
+        {
+            AppController desk(m_world.profile(QStringLiteral("alice")));
+            QTRY_VERIFY_WITH_TIMEOUT(desk.connected(), WaitMs);
+            QTRY_COMPARE_WITH_TIMEOUT(app.devices()->rowCount(), 2, WaitMs);
+            int current = 0;
+            for (int r = 0; r < 2; ++r)
+                current += app.devices()->index(r).data(currentRole).toBool() ? 1 : 0;
+            QCOMPARE(current, 1);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(app.devices()->rowCount(), 1, WaitMs);
 
         // Log-out forgets the account in this profile: Welcome, models empty.
         app.logout();

@@ -20,7 +20,7 @@ class TestModelsMessages : public QObject
     // What the App does for the current room (appcontroller.cpp), without the App.
     static void follow(MessageModel &m, Session &s)
     {
-        QObject::connect(&s, &Session::messagesChanged, &m, [&m] { m.refresh(); });
+        QObject::connect(&s, &Session::messagesChanged, &m, [&m] { m.messagesArrived(); });
         QObject::connect(&s, &Session::roomChanged, &m, [&m] { m.refresh(); });
         QObject::connect(&s, &Session::outboxChanged, &m, [&m] { m.refresh(); });
     }

@@ -325,6 +325,39 @@ private Q_SLOTS:
         QCOMPARE(value(contacts, find(contacts, "username", QStringLiteral("bob")), "trust").toInt(),
                  int(client::Trust::Verified));
     }
+
+    // The room open last is open again when the App starts (Ready), with its messages and
+    // under a tester from before the App opened; unread counts and previews are the same.
+    void lastRoomReopensAtStart()
+    {
+        m_app->setCurrentRoomId(QString::fromLatin1(m_design.toHex()));
+        const QString open = m_app->currentRoomId();
+        QVERIFY(!open.isEmpty());
+        const QStringList previews = column(rooms(), "preview"), unread = column(rooms(), "unread");
+        const QStringList bodies = column(m_app->messages(), "body");
+        QVERIFY(!bodies.isEmpty());
+        m_testers.clear();
+        m_app.reset();
+        m_app = std::make_unique<AppController>(m_world.profile(QStringLiteral("alice")));
+        for (QAbstractItemModel *m :
+             std::initializer_list<QAbstractItemModel *>{m_app->rooms(), m_app->messages(), m_app->members()})
+            m_testers.push_back(tester(m));
+        QTRY_VERIFY_WITH_TIMEOUT(m_app->state() == AppController::Ready, WaitMs);
+        // Already when Ready (the first frame of the signed-in screen), not after the sync.
+        QCOMPARE(m_app->currentRoomId(), open);
+        QCOMPARE(column(m_app->messages(), "body"), bodies);
+        QCOMPARE(column(rooms(), "preview"), previews);
+        QCOMPARE(column(rooms(), "unread"), unread);
+        QCOMPARE(m_app->currentRoom()->name(), QStringLiteral("Design"));
+        // No room open: none reopens.
+        m_app->setCurrentRoomId({});
+        m_testers.clear();
+        m_app.reset();
+        m_app = std::make_unique<AppController>(m_world.profile(QStringLiteral("alice")));
+        QTRY_VERIFY_WITH_TIMEOUT(m_app->state() == AppController::Ready, WaitMs);
+        QCOMPARE(m_app->currentRoomId(), QString());
+        QVERIFY(rooms()->rowCount() >= 2);
+    }
 };
 
 QTEST_MAIN(TestModelsRooms)
