@@ -4,6 +4,7 @@
 #include "client/session.h"
 #include "crypto/contexts.h"
 #include "keg/message.h"
+#include "kegupload.h"
 #include "serverprocess.h"
 
 #include <QCborArray>
@@ -30,42 +31,6 @@ std::pair<double, long> cpuNow()
     getrusage(RUSAGE_SELF, &u);
     const auto ms = [](const timeval &t) { return double(t.tv_sec) * 1e3 + double(t.tv_usec) / 1e3; };
     return {ms(u.ru_utime) + ms(u.ru_stime), u.ru_nvcsw};
-}
-
-bool uploadAll(client::Session &s, const QByteArray &roomId, const std::vector<QByteArray> &kegs)
-{
-    constexpr int Batch = 100, Window = 8;
-    std::size_t next = 0, acked = 0;
-    int inFlight = 0;
-    bool failed = false;
-    QEventLoop loop;
-    std::function<void()> pump = [&] {
-        while (inFlight < Window && next < kegs.size() && !failed) {
-            QCborArray batch;
-            for (int i = 0; i < Batch && next < kegs.size(); ++i)
-                batch.append(kegs[next++]);
-            QCborMap body;
-            body.insert(QStringLiteral("dbId"), roomId);
-            body.insert(QStringLiteral("kegs"), batch);
-            ++inFlight;
-            const auto n = std::size_t(batch.size());
-            s.connection().request(QStringLiteral("keg.put"), body, [&, n](Result<QCborMap> r) {
-                --inFlight;
-                if (!r) {
-                    std::fprintf(stderr, "upload failed: %s\n", qPrintable(r.error().message));
-                    failed = true;
-                }
-                acked += n;
-                if (acked == kegs.size() || failed)
-                    loop.quit();
-                else
-                    pump();
-            });
-        }
-    };
-    pump();
-    loop.exec();
-    return !failed;
 }
 
 } // namespace
@@ -114,8 +79,8 @@ int main(int argc, char **argv)
         wire.push_back(keg::encodeKeg(k));
         parsed.push_back(std::move(k));
     }
-    if (!uploadAll(**a, *roomId, wire))
-        qFatal("upload failed");
+    if (QString why; !bench::uploadKegs(**a, *roomId, wire, &why))
+        qFatal("upload failed: %s", qPrintable(why));
 
     // Raw: verify + decrypt of the same kegs, one core.
     QElapsedTimer t;

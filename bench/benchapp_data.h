@@ -5,6 +5,7 @@
 #pragma once
 
 #include "client/session.h"
+#include "kegupload.h"
 #include "serverprocess.h"
 
 #include <memory>
@@ -41,8 +42,5 @@ private:
     QString m_error;
 };
 
-// Sends kegs with keg.put in pipelined batches; false (and why) on the first refusal.
-[[nodiscard]] bool uploadKegs(client::Session &s, const QByteArray &dbId,
-                              const std::vector<QByteArray> &kegs, QString *why);
 
 } // namespace tavern::bench
