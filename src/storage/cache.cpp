@@ -55,6 +55,11 @@ const QStringList Migrations[] = {
                        "reader TEXT NOT NULL, hash BLOB NOT NULL, keg_id BLOB NOT NULL, "
                        "at_ms INTEGER NOT NULL, PRIMARY KEY (db_id, target, reader))"),
     },
+    {
+        // A page of a room looks up its own messages' delivery states in the outbox, which
+        // keeps every item ever sent: without an index each page read scans all of it.
+        QStringLiteral("CREATE INDEX outbox_keg ON outbox (db_id, keg_id)"),
+    },
 };
 
 Error sqlError(const QSqlQuery &q, const QString &what)
