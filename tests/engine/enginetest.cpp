@@ -123,6 +123,25 @@ bool isMember(Session &s, const QByteArray &roomId, const QString &user)
     return memberOf(s, roomId, user) != nullptr;
 }
 
+bool inviteAndJoin(Session &admin, Session &invitee, const QByteArray &roomId)
+{
+    const QString name = invitee.username();
+    const auto step = [](bool ok, const char *what) {
+        if (!ok)
+            qWarning("inviteAndJoin: %s failed", what);
+        return ok;
+    };
+    const auto joined = [&] {
+        const keg::Member *m = memberOf(admin, roomId, name);
+        return m && m->state == keg::InviteState::Joined;
+    };
+    return step(bool(admin.invite(roomId, name, keg::Role::Member, keg::HistoryPolicy::Shared)), "invite")
+           && step(admin.flushOutbox(WaitMs), "sending the invitation")
+           && step(QTest::qWaitFor([&] { return isInvited(invitee, roomId); }, WaitMs), "receiving it")
+           && step(bool(invitee.accept(roomId)), "accept") && step(invitee.flushOutbox(WaitMs), "sending the answer")
+           && step(QTest::qWaitFor(joined, WaitMs), "the admin seeing the join");
+}
+
 quint64 headVersion(Session &s, const QByteArray &roomId)
 {
     const client::RoomState *room = s.room(roomId);

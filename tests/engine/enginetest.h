@@ -63,6 +63,9 @@ template<typename T>
 [[nodiscard]] bool hasDuplicates(Session &s, const QByteArray &roomId);
 [[nodiscard]] bool isInvited(Session &s, const QByteArray &roomId);
 [[nodiscard]] bool isMember(Session &s, const QByteArray &roomId, const QString &user);
+// admin invites `invitee` (a member, shared history), the invitee accepts, and the admin's
+// head shows them joined; false (with a warning saying which step) otherwise.
+[[nodiscard]] bool inviteAndJoin(Session &admin, Session &invitee, const QByteArray &roomId);
 [[nodiscard]] quint64 headVersion(Session &s, const QByteArray &roomId);
 [[nodiscard]] quint32 generation(Session &s, const QByteArray &roomId);
 [[nodiscard]] std::optional<keg::Role> roleOf(Session &s, const QByteArray &roomId, const QString &user);

@@ -125,14 +125,7 @@ private Q_SLOTS:
         auto room = m_alice->createRoom(QStringLiteral("Ops"), {}, keg::HistoryPolicy::Shared);
         QVERIFY2(room, why(room).constData());
         m_room = *room;
-        QVERIFY(m_alice->invite(m_room, QStringLiteral("bob"), keg::Role::Member, keg::HistoryPolicy::Shared));
-        QVERIFY(m_alice->flushOutbox(WaitMs));
-        QTRY_VERIFY_WITH_TIMEOUT(isInvited(*m_bob, m_room), WaitMs);
-        QVERIFY(m_bob->accept(m_room));
-        QVERIFY(m_bob->flushOutbox(WaitMs));
-        QTRY_VERIFY_WITH_TIMEOUT(isMember(*m_alice, m_room, QStringLiteral("bob"))
-                                     && m_alice->room(m_room)->head().version().member("bob")->state
-                                            == keg::InviteState::Joined, WaitMs);
+        QVERIFY(inviteAndJoin(*m_alice, *m_bob, m_room));
     }
 
     void cleanup()

@@ -74,12 +74,7 @@ private Q_SLOTS:
         auto room = m_alice->createRoom(QStringLiteral("Pages"), {}, keg::HistoryPolicy::Shared);
         QVERIFY2(room, why(room).constData());
         m_room = *room;
-        QVERIFY(m_alice->invite(m_room, QStringLiteral("bob"), keg::Role::Member, keg::HistoryPolicy::Shared));
-        QVERIFY(m_alice->flushOutbox(WaitMs));
-        QTRY_VERIFY_WITH_TIMEOUT(isInvited(*m_bob, m_room), WaitMs);
-        QVERIFY(m_bob->accept(m_room));
-        QVERIFY(m_bob->flushOutbox(WaitMs));
-        QTRY_VERIFY_WITH_TIMEOUT(isMember(*m_alice, m_room, QStringLiteral("bob")), WaitMs);
+        QVERIFY(inviteAndJoin(*m_alice, *m_bob, m_room));
         // Interleaved authors, then an edit, a deletion and a receipt.
         for (int i = 0; i < 3; ++i) {
             QVERIFY(sendMany(*m_alice, m_room, QStringLiteral("alice %1").arg(i), 6));

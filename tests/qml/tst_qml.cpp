@@ -2,6 +2,7 @@
 #include "appcontroller.h"
 
 #include <QObject>
+#include <QQmlComponent>
 #include <QQmlEngine>
 #include <QQuickStyle>
 #include <QTemporaryDir>
@@ -22,6 +23,12 @@ public Q_SLOTS:
     void qmlEngineAvailable(QQmlEngine *engine)
     {
         engine->addImportPath(QStringLiteral("qrc:/")); // Tavern.App's qmldir (Qt 6.4 prefix)
+        // The assertions are in tst_*.qml; this checks their precondition: both modules load.
+        // Without it a broken import would show as every QML test failing for an unclear reason.
+        QQmlComponent probe(engine);
+        probe.setData("import Tavern.Ui\nimport Tavern.App\nTrustIndicator {}", QUrl());
+        if (probe.isError())
+            qFatal("Tavern.App / Tavern.Ui do not load: %s", qPrintable(probe.errorString()));
     }
 
 private:
