@@ -5,17 +5,7 @@
 # Usage: cli_chat.sh TAVERN_SERVER TAVERN_CLI   (run by ctest inside with-keyring.sh)
 set -euo pipefail
 server_bin=$1 cli_bin=$2
-work=$(mktemp -d)
-trap 'kill $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-"$server_bin" --listen 127.0.0.1:0 --storage "sqlite:$work/server.sqlite" >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do
-  port=$(sed -n 's/.*listening host=127.0.0.1 port=\([0-9]*\).*/\1/p' "$work/server.log")
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "server did not start"; cat "$work/server.log"; exit 1; }
-url="ws://127.0.0.1:$port"
+source "$(dirname "$0")/startserver.sh"
 fails=0
 cli() { local who=$1; shift; local t0=$(date +%s%N); "$cli_bin" --profile "$work/$who" "$@"; local rc=$?; echo "   ($who $1: $(( ($(date +%s%N)-t0)/1000000 )) ms)" >&2; return $rc; }
 expect() { # expect DESCRIPTION PATTERN OUTPUT

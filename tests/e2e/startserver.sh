@@ -1,0 +1,14 @@
+# Sourced by the e2e scripts (after `server_bin=...`): a real tavern-server on a free loopback
+# port with a fresh SQLite in a temporary $work. Sets work, server_pid and url; on exit stops
+# the server and removes $work.
+work=$(mktemp -d)
+trap 'kill $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+"$server_bin" --listen 127.0.0.1:0 --storage "sqlite:$work/server.sqlite" >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do
+  port=$(sed -n 's/.*listening host=127.0.0.1 port=\([0-9]*\).*/\1/p' "$work/server.log")
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { echo "server did not start"; cat "$work/server.log"; exit 1; }
+url="ws://127.0.0.1:$port"
