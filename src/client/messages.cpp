@@ -4,6 +4,7 @@
 #include "session.h"
 
 #include "keg/message.h"
+#include "pageopen.h"
 #include "protocol/ops.h"
 
 #include <QCborArray>
@@ -14,7 +15,7 @@ namespace {
 constexpr qint64 UnsentOrder = std::numeric_limits<qint64>::max();
 } // namespace
 
-Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry)
+Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKeg *opened)
 {
     storage::CachedKeg cached{dbId, entry.value(QStringLiteral("kegId")).toByteArray(),
                               quint64(entry.value(QStringLiteral("collectionVersion")).toInteger()),
@@ -66,19 +67,23 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry)
                   QStringLiteral("keg %1 at collection version %2").arg(hex(cached.kegId)).arg(cached.collectionVersion));
         return Status(Ok{});
     };
-    auto keg = keg::decodeKeg(cached.data);
+    // Opened here, unless onKegPage opened the whole page ahead on every core (pageopen.h):
+    // the same steps either way, and the same answers reported below in the same order.
+    OpenedKeg own;
+    if (!opened || !opened->present) {
+        openRoomKeg(*room, dbId, cached.kegId, cached.data, own);
+        opened = &own;
+    }
+    const auto &keg = opened->keg;
     if (!keg)
         return quarantine(keg.error().message);
-    const PastMember *author = room->pastMember(keg->author);
-    if (!author)
+    if (!opened->authorKnown)
         return quarantine(QStringLiteral("%1 was never a member of this room").arg(keg->author),
                           QStringLiteral("bad-signature"));
-    // Signature and binding (DB, keg id) are checked for every keg, whatever its type or
+    // Signature and binding (DB, keg id) were checked for every keg, whatever its type or
     // generation: a relabelled keg (A15) must not slip out as "not for this engine" or "no
-    // key" without a notice. Without a key openKeg stops after those checks.
-    static const crypto::SecureBytes noKey;
-    const crypto::SecureBytes *key = room->keys().get(keg->generation);
-    auto plain = keg::openKeg(*keg, dbId, cached.kegId, key ? *key : noKey, author->signPublicKey);
+    // key" without a notice.
+    auto &plain = opened->plain;
     if (!plain) {
         switch (keg::KegError(plain.code())) {
         case keg::KegError::NoKeyForGeneration:
@@ -102,13 +107,9 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry)
     }
     if (keg->type == keg::KegType::Receipt)
         return applyReceipt(*room, dbId, cached, *keg, std::move(*plain));
-    if (keg->type != keg::KegType::Message && keg->type != keg::KegType::Edit
-        && keg->type != keg::KegType::Redaction) {
-        crypto::wipe(*plain);
-        return Ok{}; // settings, contacts: not kegs of a room's timeline
-    }
-    auto msg = keg::decodeMessage(*plain);
-    crypto::wipe(*plain);
+    if (!opened->message)
+        return Ok{}; // settings, contacts: not kegs of a room's timeline (their plaintext is wiped)
+    const auto &msg = *opened->message; // decoded from the plaintext, which is wiped
     if (!msg)
         return quarantine(msg.error().message);
     // The author must have been a joined member allowed to post in the version they name,
@@ -142,7 +143,7 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry)
                                                                       : QStringLiteral("delete messages"))
                               .arg(msg->headVersion),
                           QStringLiteral("unauthorised-change"));
-    const QByteArray hash = keg::kegContentHash(*keg);
+    const QByteArray &hash = opened->contentHash;
     const quint64 highest = room->authors().highest(keg->author);
     switch (room->authors().add(keg->author, msg->counter, msg->previousHash, hash)) {
     case Placement::Duplicate: {

@@ -22,6 +22,7 @@
 namespace tavern::client {
 
 struct PinEntry;
+struct OpenedKeg;
 
 enum class SessionError { NoAccount = 2000, Keychain, Server, NotInRoom, KeyChanged, Busy, Refused };
 
@@ -244,7 +245,8 @@ private:
     void refetchKegs(const QByteArray &dbId, quint64 since, quint64 upTo, std::function<void()> done);
     void noteGap(const QByteArray &dbId, const QString &author, quint64 highest);
     [[nodiscard]] Status applyVersion(RoomState &room, const keg::SignedBootKeg &v);
-    [[nodiscard]] Status applyKeg(const QByteArray &dbId, const QCborMap &entry);
+    // `opened`: the keg already opened by openRoomPage (pageopen.h); null opens it here.
+    [[nodiscard]] Status applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKeg *opened = nullptr);
 
     // Edits, redactions, receipts (edits.cpp)
     struct Target

@@ -4,6 +4,7 @@
 #include "session.h"
 
 #include "keg/message.h"
+#include "pageopen.h"
 #include "protocol/ops.h"
 
 #include <QCborArray>
@@ -304,10 +305,19 @@ void Session::onKegPage(const QByteArray &dbId, Result<QCborMap> r, std::functio
             requestKegPage(dbId, std::max(next, *current), done, gate);
         }
     }
+    // A room's kegs are verified and decrypted on every core first (pageopen.h); applyKeg
+    // then reports and stores each in page order. Not for the pin log (applyPinKeg opens its
+    // own), nor for an invitee's early room data, which applyKeg refuses unopened (A10).
+    std::vector<OpenedKeg> opened;
+    if (const RoomState *room = dbId == personalDb() ? nullptr : roomFor(dbId); room && room->started()) {
+        const keg::Member *me = room->head().version().member(m_identity->username.toUtf8());
+        if (!me || me->state != keg::InviteState::Invited)
+            opened = openRoomPage(*room, dbId, kegs);
+    }
     // The page and its cursor commit together: a crash never applies twice or skips.
     auto applied = m_cache.relaxedTransaction([&]() -> Status {
-        for (const QCborValue &k : kegs) {
-            if (auto s = applyKeg(dbId, k.toMap()); !s)
+        for (qsizetype i = 0; i < kegs.size(); ++i) {
+            if (auto s = applyKeg(dbId, kegs.at(i).toMap(), opened.empty() ? nullptr : &opened[std::size_t(i)]); !s)
                 return s;
         }
         // Never backward: a page answered late (a concurrent sync already moved on) or a
