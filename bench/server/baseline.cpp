@@ -16,7 +16,7 @@ const char *const Schema[] = {
     "CREATE TABLE kegs (db_id BLOB NOT NULL, keg_id BLOB NOT NULL, "
     "version BIGINT NOT NULL, author TEXT NOT NULL, keg_type INTEGER NOT NULL, "
     "collection_version BIGINT NOT NULL, deleted INTEGER NOT NULL, data BLOB, "
-    "PRIMARY KEY (db_id, keg_id))",
+    "PRIMARY KEY (keg_id, db_id))",
     "CREATE UNIQUE INDEX kegs_cursor ON kegs (db_id, collection_version)"};
 const char *const Insert = "INSERT INTO kegs (db_id, keg_id, version, author, keg_type, "
                            "collection_version, deleted, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";

@@ -143,12 +143,18 @@ QCborMap dbBody(const QByteArray &dbId)
 }
 
 
-std::vector<QByteArray> sealMany(const std::vector<SealJob> &jobs, const QByteArray &plaintext)
+std::vector<QByteArray> sealMany(const std::vector<SealJob> &jobs, const QByteArray &plaintext,
+                                 std::vector<QByteArray> *kegIds)
 {
+    // Ids first, in job order: keg ids are time-ordered, and a client makes a keg's id when it
+    // writes the keg, so the ids must follow the order the jobs stand for, not the threads'.
+    std::vector<QByteArray> ids(jobs.size());
+    for (QByteArray &id : ids)
+        id = keg::newKegId();
     std::vector<QByteArray> out(jobs.size());
     const auto work = [&](std::size_t from, std::size_t step) {
         for (std::size_t i = from; i < jobs.size(); i += step) {
-            const keg::KegAddress addr{jobs[i].dbId, keg::newKegId(), keg::KegType::Message, 0, 1};
+            const keg::KegAddress addr{jobs[i].dbId, ids[i], keg::KegType::Message, 0, 1};
             out[i] = keg::encodeKeg(keg::sealKeg(addr, plaintext, *jobs[i].key, jobs[i].author->username,
                                                  jobs[i].author->signing));
         }
@@ -160,6 +166,8 @@ std::vector<QByteArray> sealMany(const std::vector<SealJob> &jobs, const QByteAr
     work(0, n);
     for (auto &t : threads)
         t.join();
+    if (kegIds)
+        *kegIds = std::move(ids);
     return out;
 }
 

@@ -161,7 +161,9 @@ struct SealJob
     const crypto::SecureBytes *key;
 };
 
-std::vector<QByteArray> sealMany(const std::vector<SealJob> &jobs, const QByteArray &plaintext);
+// Seals every job's keg (on up to 4 threads); the keg ids are made in job order.
+std::vector<QByteArray> sealMany(const std::vector<SealJob> &jobs, const QByteArray &plaintext,
+                                 std::vector<QByteArray> *kegIds = nullptr);
 QByteArray putFrame(quint64 id, const QByteArray &dbId, const QCborArray &kegs);
 
 // One client's pipelined stream: at most `window` requests in flight, the next one sent as
@@ -232,7 +234,9 @@ struct Run
 
 struct IngestResult
 {
-    std::vector<double> ingest, ingestBatched, rawBatch, rawRow, rawBatchQt;
+    // rawBatch: per round the faster of rawByDb (rows grouped by KegDB) and rawArrival (rows
+    // in the order the clients wrote them), both in 1000-row transactions.
+    std::vector<double> ingest, ingestBatched, rawBatch, rawByDb, rawArrival, rawRow, rawBatchQt;
     // Context: raw SQLite (C API) inserting the same rows in the server's write pattern: the
     // clients' rows interleaved across their DBs, in transactions of the server's measured
     // mean group-commit size. What SQLite alone costs for the work the server must do.

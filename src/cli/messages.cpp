@@ -32,11 +32,18 @@ QString noticeLine(const storage::Notice &n)
     return QStringLiteral("!! security notice (%1): %2").arg(n.kind, n.summary);
 }
 
+// The #id `read` shows: the id's last 8 hex digits. Keg ids begin with their creation time
+// (keg::newKegId), so a room's messages share their first digits; the end is random.
+QString shortId(const QByteArray &kegId)
+{
+    return client::hex(kegId).right(8);
+}
+
 QString messageLine(const client::MessageView &m)
 {
     const QString time = QDateTime::fromMSecsSinceEpoch(m.sentMs).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
     QString line = QStringLiteral("[%1] #%2 %3: %4")
-                       .arg(time, client::hex(m.kegId).left(8), m.author,
+                       .arg(time, shortId(m.kegId), m.author,
                             m.deleted ? QStringLiteral("(deleted)") : m.body);
     if (m.edited && !m.deleted)
         line += QStringLiteral("  (edited)");
@@ -70,7 +77,9 @@ std::optional<QByteArray> findMessage(client::Session &s, const QByteArray &room
     }
     std::optional<QByteArray> found;
     for (const auto &m : all) {
-        if (ref.size() >= 4 && client::hex(m.kegId).startsWith(ref.toLower())) {
+        // The #id (the end of the id) or the whole id (as --json gives it).
+        const QString id = client::hex(m.kegId), want = ref.toLower();
+        if (want.size() >= 4 && (id.endsWith(want) || (want.size() == id.size() && id == want))) {
             if (found)
                 return std::nullopt;
             found = m.kegId;

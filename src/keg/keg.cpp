@@ -5,6 +5,7 @@
 #include "crypto/hash.h"
 #include "crypto/sodium.h"
 
+#include <QDateTime>
 #include <QtEndian>
 
 #include <sodium.h>
@@ -103,9 +104,16 @@ Result<Keg> decodeKeg(QByteArrayView bytes)
 
 QByteArray newKegId()
 {
+    // 48-bit milliseconds since 1970 (big-endian), then 80 random bits (the UUIDv7 layout).
+    // Time-ordered ids keep a store's keg-id index appending at its end instead of dirtying a
+    // random index page per keg (docs/decisions.md, "time-ordered keg ids"). Nothing trusts
+    // the time part: uniqueness rests on the random bits, and readers compare ids only.
     (void)crypto::ensureSodium();
     QByteArray id(KegIdBytes, Qt::Uninitialized);
-    randombytes_buf(id.data(), std::size_t(id.size()));
+    const auto ms = quint64(QDateTime::currentMSecsSinceEpoch());
+    for (int i = 0; i < 6; ++i)
+        id[i] = char((ms >> (8 * (5 - i))) & 0xff);
+    randombytes_buf(id.data() + 6, std::size_t(id.size() - 6));
     return id;
 }
 

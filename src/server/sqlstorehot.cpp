@@ -22,7 +22,7 @@ const char *const HotSql[] = {
     "PRAGMA data_version",
     // The conflict target is the primary key only: a clash on the cursor index stays an error.
     "INSERT INTO kegs (db_id, keg_id, version, author, keg_type, collection_version, deleted, "
-    "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (db_id, keg_id) DO NOTHING",
+    "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (keg_id, db_id) DO NOTHING",
     "SELECT db_id, kind, owner, peer, collection_version FROM dbs WHERE db_id = ?",
     "UPDATE dbs SET collection_version = ? WHERE db_id = ?",
     "SELECT m.db_id, m.username, m.role, m.state, m.invited_by, r.kind FROM members m "

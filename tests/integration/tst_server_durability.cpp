@@ -1,5 +1,6 @@
 // kill -9 in the middle of a burst of writes: every acknowledged keg is there after the
-// restart, and retrying every keg (acknowledged or not) stores each exactly once.
+// restart, and retrying every keg (acknowledged or not) stores each exactly once. And a
+// database written in the first schema is upgraded on start with nothing lost.
 #include "keg/keg.h"
 #include "protocol/ops.h"
 #include "serverprocess.h"
@@ -8,6 +9,8 @@
 #include <QCborArray>
 #include <QHash>
 #include <QSet>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTest>
 
 using namespace tavern;
@@ -154,6 +157,79 @@ private Q_SLOTS:
             QCOMPARE(int(after.size()), wr.next);
         }
         QCOMPARE(m_server.terminate(), 0);
+    }
+
+    // Schema 2 re-keys the kegs table (keg id first). A store left in schema 1 by an older
+    // server is rebuilt on start: every keg, cursor and retry behaves as before.
+    void upgradesSchemaOne()
+    {
+        test::ServerProcess server;
+        QVERIFY2(server.start(), qPrintable(server.logs()));
+        const crypto::Identity id = crypto::randomIdentity(QStringLiteral("upgrader"));
+        const QByteArray db = keg::personalDbId(id.username);
+        static const crypto::SecureBytes key = crypto::SecureBytes::random(32);
+        QList<QByteArray> kegs;
+        for (int i = 0; i < 30; ++i)
+            kegs << keg::encodeKeg(keg::sealKeg({db, keg::newKegId(), keg::KegType::Message, 0, 1},
+                                                QByteArray::number(i), key, id.username, id.signing));
+        {
+            test::TestClient c(server.url());
+            QVERIFY(c.open());
+            QCOMPARE(c.signup(id).type, FrameType::Response);
+            QCOMPARE(c.login(id).type, FrameType::Response);
+            for (int i = 0; i < 20; ++i)
+                QCOMPARE(c.request(op::KegPut, putBody(db, kegs[i])).type, FrameType::Response);
+        }
+        QCOMPARE(server.terminate(), 0);
+        {
+            // What a schema-1 server left: the same rows under the old key, version 1.
+            auto sql = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v1"));
+            sql.setDatabaseName(server.databasePath());
+            QVERIFY(sql.open());
+            QSqlQuery q(sql);
+            for (const char *s : {"CREATE TABLE kegs_v1 (db_id BLOB NOT NULL, keg_id BLOB NOT NULL, version BIGINT NOT NULL, "
+                                  "author TEXT NOT NULL, keg_type INTEGER NOT NULL, collection_version BIGINT NOT NULL, "
+                                  "deleted INTEGER NOT NULL, data BLOB, PRIMARY KEY (db_id, keg_id))",
+                                  "INSERT INTO kegs_v1 SELECT db_id, keg_id, version, author, keg_type, "
+                                  "collection_version, deleted, data FROM kegs",
+                                  "DROP TABLE kegs", "ALTER TABLE kegs_v1 RENAME TO kegs",
+                                  "CREATE UNIQUE INDEX kegs_cursor ON kegs (db_id, collection_version)",
+                                  "UPDATE schema_version SET version = 1"})
+                QVERIFY2(q.exec(QString::fromLatin1(s)), s);
+            q = QSqlQuery();
+            sql.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("v1"));
+        QVERIFY2(server.restart(), qPrintable(server.logs()));
+        auto c = std::make_unique<test::TestClient>(server.url());
+        QVERIFY(c->open());
+        QCOMPARE(c->login(id).type, FrameType::Response);
+        int rows = 0;
+        auto stored = readAll(*c, db, &rows);
+        QCOMPARE(rows, 20);
+        for (int i = 0; i < 20; ++i)
+            QCOMPARE(stored.value(keg::decodeKeg(kegs[i])->kegId), kegs[i]);
+        // Retried kegs stay single, new ones follow the cursor.
+        for (int i = 10; i < 30; ++i)
+            QCOMPARE(c->request(op::KegPut, putBody(db, kegs[i])).type, FrameType::Response);
+        stored = readAll(*c, db, &rows);
+        QCOMPARE(rows, 30);
+        QCOMPARE(int(stored.size()), 30);
+        QCOMPARE(server.terminate(), 0);
+        auto sql = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v2"));
+        sql.setDatabaseName(server.databasePath());
+        QVERIFY(sql.open());
+        {
+            QSqlQuery q(sql);
+            QVERIFY(q.exec(QStringLiteral("SELECT version FROM schema_version")) && q.next());
+            QCOMPARE(q.value(0).toInt(), 2);
+            QVERIFY(q.exec(QStringLiteral("SELECT sql FROM sqlite_master WHERE name = 'kegs'")) && q.next());
+            QVERIFY2(q.value(0).toString().contains(QLatin1String("PRIMARY KEY (keg_id, db_id)")),
+                     qPrintable(q.value(0).toString()));
+        }
+        sql.close();
+        sql = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("v2"));
     }
 };
 
