@@ -23,6 +23,7 @@
 #include "crypto/sodium.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QTimer>
 
 #include <algorithm>
@@ -190,6 +191,12 @@ int main(int argc, char **argv)
                 g1 ? "met" : "NOT met", ingestM / rawBatchM, g2 ? "met" : "NOT met", fanoutM / relayM,
                 g3 ? "met" : "NOT met", p99);
     std::printf("  total %.1f s; load average at end: %s", secondsSince(benchStart), loadAverage().constData());
+    // For a closer look at the writer (one store.commit line per transaction).
+    if (const QByteArray path = qgetenv("TAVERN_BENCH_SERVER_LOG"); !path.isEmpty()) {
+        QFile f(QString::fromLocal8Bit(path));
+        if (f.open(QIODevice::WriteOnly))
+            f.write(server.logs().toUtf8());
+    }
     std::fflush(stdout);
 
     for (auto &u : users)

@@ -36,6 +36,8 @@ const char *const V1[] = {
 // time-ordered (docs/decisions.md 11), so with the id first the index grows at its end: a
 // group commit of many KegDBs' kegs dirties a page or two of it, where the DB-first key
 // dirtied one page per keg (docs/benchmarks.md, bench_server). Lookups always name both.
+// From this version on dbs.collection_version is no longer written: a DB's collection version
+// is its newest keg's, read through kegs_cursor (one UPDATE per KegDB per commit saved).
 const char *const V2[] = {
     "CREATE TABLE kegs_v2 (db_id {blob} NOT NULL, keg_id {blob} NOT NULL, version BIGINT NOT NULL, "
     "author TEXT NOT NULL, keg_type INTEGER NOT NULL, collection_version BIGINT NOT NULL, "

@@ -17,7 +17,11 @@ DbRecord dbFrom(const QSqlQuery &q)
                     q.value(3).toString(), q.value(4).toULongLong()};
 }
 
-const QString DbCols = QStringLiteral("db_id, kind, owner, peer, collection_version");
+// dbs.collection_version is not kept up to date (see sqlstorehot.cpp): a DB's collection
+// version is its newest keg's.
+const QString DbCols = QStringLiteral(
+    "d.db_id, d.kind, d.owner, d.peer, "
+    "COALESCE((SELECT MAX(k.collection_version) FROM kegs k WHERE k.db_id = d.db_id), 0)");
 
 } // namespace
 
@@ -179,8 +183,8 @@ Status SqlStore::insertDb(const DbRecord &d)
 Result<std::vector<DbRecord>> SqlStore::dbsOf(const QString &username)
 {
     QSqlQuery &q = prepared(
-        QStringLiteral("SELECT ") + DbCols + QStringLiteral(" FROM dbs WHERE owner = ? OR peer = ? "
-        "UNION ALL SELECT d.db_id, d.kind, d.owner, d.peer, d.collection_version FROM dbs d "
+        QStringLiteral("SELECT ") + DbCols + QStringLiteral(" FROM dbs d WHERE d.owner = ? OR d.peer = ? "
+        "UNION ALL SELECT ") + DbCols + QStringLiteral(" FROM dbs d "
         "JOIN members m ON m.db_id = d.db_id WHERE m.username = ? AND m.state = 1 AND NOT EXISTS "
         "(SELECT 1 FROM requests r WHERE r.db_id = m.db_id AND r.username = m.username)"));
     q.addBindValue(username);

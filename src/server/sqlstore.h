@@ -1,7 +1,7 @@
 // Store over SQLite (WAL, synchronous FULL by default); the queries are plain SQL that
 // PostgreSQL accepts as well. QtSql opens the connection and runs the rare statements; the
 // statements every keg.put runs (transaction control, the keg insert, the KegDB and member
-// lookups, the collectionVersion write-back) go through the sqlite3 C API on the same
+// lookups) go through the sqlite3 C API on the same
 // connection (sqlstorehot.cpp): QtSql converts and copies every bound value and allocates
 // per row. Owned and used by one thread.
 #pragma once
@@ -60,13 +60,13 @@ public:
     Result<std::vector<RequestRecord>> requests(const QByteArray &dbId) override;
 
     // WAL pages after which a commit folds the WAL back into the database (see walHook).
-    static constexpr int CheckpointPages = 16384; // 64 MiB with 4 KiB pages
+    static constexpr int CheckpointPages = 2048; // 8 MiB with 4 KiB pages
 
 private:
     // The hot statements, prepared once with the C API (sqlstorehot.cpp).
     enum class Hot {
         Begin, Commit, Rollback, Savepoint, Release, RollbackTo, DataVersion, InsertKeg,
-        SelectDb, UpdateCv, SelectMember, Count
+        SelectDb, SelectMember, Count
     };
     Status attachHandle(); // the sqlite3 handle behind QtSql's connection, and the WAL hook
     sqlite3_stmt *hot(Hot which);

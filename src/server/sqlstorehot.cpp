@@ -1,5 +1,5 @@
 // SqlStore, hot half: transaction control, the read cache, the KegDB and member lookups, the
-// collectionVersion counter and the keg insert, through the sqlite3 C API on the connection
+// collectionVersion counter (in memory) and the keg insert, through the sqlite3 C API on the connection
 // QtSql opened (every keg.put runs these). The SQL stays plain and portable.
 #include "sqlstore.h"
 
@@ -23,8 +23,10 @@ const char *const HotSql[] = {
     // The conflict target is the primary key only: a clash on the cursor index stays an error.
     "INSERT INTO kegs (db_id, keg_id, version, author, keg_type, collection_version, deleted, "
     "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (keg_id, db_id) DO NOTHING",
-    "SELECT db_id, kind, owner, peer, collection_version FROM dbs WHERE db_id = ?",
-    "UPDATE dbs SET collection_version = ? WHERE db_id = ?",
+    // A DB's collectionVersion is its newest keg's (kegs are never removed, only
+    // tombstoned): read through the cursor index, never written per commit.
+    "SELECT d.db_id, d.kind, d.owner, d.peer, COALESCE((SELECT MAX(k.collection_version) FROM kegs k "
+    "WHERE k.db_id = d.db_id), 0) FROM dbs d WHERE d.db_id = ?",
     "SELECT m.db_id, m.username, m.role, m.state, m.invited_by, r.kind FROM members m "
     "LEFT JOIN requests r ON r.db_id = m.db_id AND r.username = m.username "
     "WHERE m.db_id = ? AND m.username = ?",
@@ -77,7 +79,9 @@ Status SqlStore::attachHandle()
     // Replaces SQLite's automatic checkpoint (every 1000 pages, inside the COMMIT that crosses
     // it) by a larger, size-triggered one: under a write load the same index pages are written
     // again and again, and a larger WAL copies each of them back once per checkpoint instead
-    // of once per 4 MiB. The checkpoint still runs right after a commit, in this thread.
+    // of once per 4 MiB. Not much larger: a long WAL makes every page lookup in it slower
+    // (8 MiB measured best with time-ordered keg ids, 64 MiB best with random ones, and no
+    // checkpoint at all worst; docs/benchmarks.md). It runs right after a commit, in this thread.
     sqlite3_wal_hook(m_handle, &SqlStore::walHook, this);
     return Ok{};
 }
@@ -196,19 +200,8 @@ Status SqlStore::begin()
 
 Status SqlStore::commit()
 {
-    // The collectionVersions assigned in memory: one UPDATE per DB touched by this commit.
-    if (!m_cv.isEmpty()) {
-        sqlite3_stmt *s = hot(Hot::UpdateCv);
-        if (!s)
-            return hotFailure();
-        for (auto it = m_cv.cbegin(); it != m_cv.cend(); ++it) {
-            Reset reset{s};
-            sqlite3_bind_int64(s, 1, qint64(it.value()));
-            bindBytes(s, 2, it.key());
-            if (sqlite3_step(s) != SQLITE_DONE)
-                return hotFailure();
-        }
-    }
+    // The collectionVersions assigned in memory need no write of their own: each is the
+    // collection_version of a keg row this transaction wrote.
     if (auto r = stepHot(Hot::Commit); !r)
         return r;
     m_inTransaction = false;

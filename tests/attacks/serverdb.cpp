@@ -91,9 +91,9 @@ bool ServerDb::transaction(const std::function<bool()> &body)
 
 std::optional<quint64> ServerDb::nextCollectionVersion(const QByteArray &dbId)
 {
-    if (!exec(QStringLiteral("UPDATE dbs SET collection_version = collection_version + 1 WHERE db_id = ?"), {dbId}))
-        return std::nullopt;
-    const auto rows = select(QStringLiteral("SELECT collection_version FROM dbs WHERE db_id = ?"), {dbId});
+    // As the server counts: one past the DB's newest keg.
+    const auto rows = select(QStringLiteral("SELECT COALESCE(MAX(collection_version), 0) + 1 FROM kegs WHERE db_id = ?"),
+                             {dbId});
     if (rows.isEmpty())
         return std::nullopt;
     return rows.first().value(0).toULongLong();
