@@ -57,7 +57,10 @@ QString messageLine(const client::MessageView &m)
 QJsonObject messageJson(const client::MessageView &m)
 {
     return {{QStringLiteral("kegId"), client::hex(m.kegId)}, {QStringLiteral("author"), m.author},
-            {QStringLiteral("counter"), qint64(m.counter)}, {QStringLiteral("body"), m.body},
+            // null while queued: the counter is given when the message goes out
+            {QStringLiteral("counter"), m.counter < quint64(client::UnsealedCounter) ? QJsonValue(qint64(m.counter))
+                                                                                    : QJsonValue()},
+            {QStringLiteral("body"), m.body},
             {QStringLiteral("sentMs"), m.sentMs}, {QStringLiteral("delivery"), deliveryName(m.delivery)},
             {QStringLiteral("edited"), m.edited}, {QStringLiteral("deleted"), m.deleted},
             {QStringLiteral("readBy"), QJsonArray::fromStringList(m.readBy)}};

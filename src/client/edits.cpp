@@ -209,33 +209,23 @@ Status Session::postChange(const QByteArray &roomId, keg::KegType type, const QS
     if (text.toUtf8().size() > keg::MaxMessageBody)
         return Error{int(SessionError::Refused),
                      QStringLiteral("The message is too long (at most %1 bytes).").arg(keg::MaxMessageBody)};
-    RoomState *room = roomFor(roomId);
-    const auto &head = room->head();
-    const quint32 gen = head.version().currentGeneration();
-    const crypto::SecureBytes *key = room->keys().get(gen);
-    const quint64 counter = room->authors().highest(m_identity->username) + 1;
-    keg::MessagePayload payload{counter, room->authors().hashOf(m_identity->username, counter - 1),
-                                head.version().version, head.hash(),
-                                quint64(QDateTime::currentMSecsSinceEpoch()), text, target};
-    if (payload.previousHash.isEmpty())
-        payload.previousHash = QByteArray(32, '\0');
-    keg::Keg k = keg::sealKeg({roomId, keg::newKegId(), type, gen, 1}, keg::encodeMessage(payload), *key,
-                              m_identity->username, m_identity->signing);
-    const QByteArray hash = keg::kegContentHash(k);
-    if (room->authors().add(m_identity->username, counter, payload.previousHash, hash) != Placement::Accepted)
-        return Error{int(SessionError::Busy), QStringLiteral("Could not number the message; try again.")};
+    // Stored now, numbered and sealed when it goes out (sealQueued): the author chain is one
+    // per account, and only a device that has caught up knows which counter comes next — one
+    // that was offline while another device of this account wrote would otherwise number its
+    // message like one already sent, and everyone would see two messages under one counter.
+    const QByteArray kegId = keg::newKegId();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QCborMap put;
     put.insert(QStringLiteral("dbId"), roomId);
-    put.insert(QStringLiteral("kegs"), QCborArray{keg::encodeKeg(k)});
+    put.insert(QStringLiteral("post"), int(type)); // the text stays in messages.body, sealed by the Vault
     // The row and its outbox entry are written together: nothing typed is lost.
     auto r = m_cache.transaction([&]() -> Status {
         if (auto s = m_cache.exec(QStringLiteral("INSERT INTO messages (db_id, keg_id, author, counter, hash, "
                                                  "prev_hash, kind, target, body, sent_ms, server_order) "
                                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                                  {roomId, k.kegId, m_identity->username, qint64(counter), hash,
-                                   payload.previousHash, kind, target,
-                                   m_vault.seal("message-body", text.toUtf8()),
-                                   qint64(payload.timestampMs), UnsentOrder});
+                                  {roomId, kegId, m_identity->username, UnsealedCounter, QByteArray(""),
+                                   QByteArray(""), kind, target, m_vault.seal("message-body", text.toUtf8()), now,
+                                   UnsentOrder});
             !s)
             return s;
         if (kind == KindRedaction || kind == KindRedactionByRole) {
@@ -245,13 +235,69 @@ Status Session::postChange(const QByteArray &roomId, keg::KegType type, const QS
                 !s)
                 return s;
         }
-        return enqueue(roomId, k.kegId, protocol::op::KegPut, put);
+        return enqueue(roomId, kegId, protocol::op::KegPut, put);
     });
     if (!r)
         return r;
     Q_EMIT messagesChanged(roomId);
     pumpOutbox();
     return Ok{};
+}
+
+Result<QCborMap> Session::sealQueued(const storage::OutboxItem &item, int type)
+{
+    auto rows = m_cache.select(QStringLiteral("SELECT kind, target, body, sent_ms FROM messages WHERE db_id = ? "
+                                              "AND keg_id = ?"),
+                               {item.dbId, item.kegId});
+    if (!rows || rows->empty())
+        return Error{int(SessionError::Refused), QStringLiteral("the queued message is missing from the local cache")};
+    const auto &row = rows->front();
+    const int kind = row[0].toInt();
+    // What allowed it when it was typed must still hold now (removed, demoted, a key changed).
+    if (auto c = canWrite(item.dbId, kind == KindRedactionByRole ? keg::Privilege::RedactOthers : keg::Privilege::Post); !c)
+        return c.error();
+    auto body = m_vault.open("message-body", row[2].toByteArray());
+    if (!body)
+        return Error{int(SessionError::Refused), QStringLiteral("the queued message is unreadable in the local cache")};
+    RoomState *room = roomFor(item.dbId);
+    const auto &head = room->head();
+    const quint32 gen = head.version().currentGeneration();
+    const crypto::SecureBytes *key = room->keys().get(gen);
+    if (!key)
+        return Error{int(SessionError::NotInRoom), QStringLiteral("this device does not hold the room's current key")};
+    const quint64 counter = room->authors().highest(m_identity->username) + 1;
+    keg::MessagePayload payload{counter, room->authors().hashOf(m_identity->username, counter - 1),
+                                head.version().version, head.hash(), quint64(row[3].toLongLong()),
+                                QString::fromUtf8(*body), row[1].toByteArray()};
+    crypto::wipe(*body);
+    if (payload.previousHash.isEmpty())
+        payload.previousHash = QByteArray(32, '\0');
+    if (payload.target.isEmpty())
+        payload.target = QByteArray(keg::KegIdBytes, '\0');
+    QByteArray plain = keg::encodeMessage(payload);
+    keg::Keg k = keg::sealKeg({item.dbId, item.kegId, keg::KegType(type), gen, 1}, plain, *key,
+                              m_identity->username, m_identity->signing);
+    crypto::wipe(plain);
+    const QByteArray hash = keg::kegContentHash(k);
+    QCborMap put;
+    put.insert(QStringLiteral("dbId"), item.dbId);
+    put.insert(QStringLiteral("kegs"), QCborArray{keg::encodeKeg(k)});
+    // Numbered, and these bytes fixed, before they go out: a retry sends the very same keg.
+    auto stored = m_cache.transaction([&]() -> Status {
+        if (auto s = m_cache.exec(QStringLiteral("UPDATE messages SET counter = ?, hash = ?, prev_hash = ? "
+                                                 "WHERE db_id = ? AND keg_id = ?"),
+                                  {qint64(counter), hash, payload.previousHash, item.dbId, item.kegId});
+            !s)
+            return s;
+        return m_cache.exec(QStringLiteral("UPDATE outbox SET payload = ? WHERE id = ?"),
+                            {put.toCborValue().toCbor(), item.id});
+    });
+    if (!stored)
+        return stored.error();
+    if (room->authors().add(m_identity->username, counter, payload.previousHash, hash) != Placement::Accepted)
+        return Error{int(SessionError::Busy), QStringLiteral("Could not number the message; try again.")};
+    Q_EMIT messagesChanged(item.dbId);
+    return put;
 }
 
 Status Session::edit(const QByteArray &roomId, const QByteArray &kegId, const QString &newText)

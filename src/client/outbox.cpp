@@ -67,6 +67,18 @@ void Session::sendItem(const storage::OutboxItem &item, std::function<void(bool 
         return done(false);
     }
     QCborMap payload = decoded->toMap();
+    if (item.op == protocol::op::KegPut && payload.contains(QStringLiteral("post"))) {
+        // A message typed earlier: numbered and sealed now that this device has caught up.
+        auto sealed = sealQueued(item, int(payload.value(QStringLiteral("post")).toInteger()));
+        if (!sealed) {
+            if (sealed.code() == int(SessionError::Busy))
+                return done(true); // the cache is busy: try again on the next pump
+            (void)m_cache.setOutboxState(item.id, storage::OutboxState::Failed, sealed.error().message);
+            Q_EMIT messagesChanged(item.dbId);
+            return done(false);
+        }
+        payload = std::move(*sealed);
+    }
     const bool edit = item.op == protocol::op::BootKegPut;
     if (edit) {
         // The version sent last time, if any: sent again byte for byte while it still fits

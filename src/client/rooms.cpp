@@ -54,8 +54,10 @@ Status Session::loadRooms()
                     room->keys().insert(gen, std::move(k).value());
             }
         }
+        // (Own messages still waiting in the outbox are not in the chain yet.)
         if (auto rows = m_cache.select(QStringLiteral("SELECT author, counter, prev_hash, hash FROM messages "
-                                                      "WHERE db_id = ? ORDER BY counter"), {roomId})) {
+                                                      "WHERE db_id = ? AND counter < ? ORDER BY counter"),
+                                       {roomId, UnsealedCounter})) {
             for (const auto &r : *rows)
                 (void)room->authors().add(r[0].toString(), r[1].toULongLong(), r[2].toByteArray(), r[3].toByteArray());
         }

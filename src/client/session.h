@@ -17,6 +17,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <limits>
 #include <memory>
 
 namespace tavern::client {
@@ -26,11 +27,15 @@ struct OpenedKeg;
 
 enum class SessionError { NoAccount = 2000, Keychain, Server, NotInRoom, KeyChanged, Busy, Refused };
 
+// The author counter of an own message still in the outbox: it is numbered when it goes out
+// (Session::sealQueued). Sorts after every numbered message of its author.
+inline constexpr qint64 UnsealedCounter = std::numeric_limits<qint64>::max();
+
 struct MessageView
 {
     QByteArray kegId;
     QString author;
-    quint64 counter = 0;
+    quint64 counter = 0; // UnsealedCounter while waiting to be sent
     QString body;
     qint64 sentMs = 0;
     enum class Delivery { Queued, Sent, Failed, Received } delivery = Delivery::Received;
@@ -267,6 +272,9 @@ private:
                                       const QByteArray &hash);
     [[nodiscard]] Status postChange(const QByteArray &roomId, keg::KegType type, const QString &text,
                                     const QByteArray &target, int kind);
+    // A queued message, edit or deletion numbered in the author chain and sealed on the head
+    // and key of now; stored (row and outbox) before it is returned as the keg.put body.
+    [[nodiscard]] Result<QCborMap> sealQueued(const storage::OutboxItem &item, int type);
     // Why this user can't write to the room now (revoked, not joined, key changed, no key).
     [[nodiscard]] Status canWrite(const QByteArray &roomId, keg::Privilege need);
     void addNotice(const QByteArray &dbId, const QString &kind, const QString &summary,

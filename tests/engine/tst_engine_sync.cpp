@@ -186,6 +186,47 @@ private Q_SLOTS:
         }
     }
 
+    // A device writes while it is offline and the other device of the same account writes
+    // meanwhile: the offline messages are numbered in alice's one author chain when they go
+    // out (after the device caught up), not when typed, so nobody sees two messages under
+    // one counter (no false "message-chain" alarm, nothing quarantined).
+    void writingOfflineOnTwoDevicesKeepsOneChain()
+    {
+        QVERIFY(m_world.login(QStringLiteral("alice-train"), QStringLiteral("alice"), m_aliceSecret));
+        {
+            auto first = m_world.open(QStringLiteral("alice-train"));
+            QVERIFY(first);
+            QTRY_COMPARE_WITH_TIMEOUT(headVersion(*first, m_room), headVersion(*m_alice, m_room), WaitMs);
+        }
+        auto train = m_world.open(QStringLiteral("alice-train"), false); // no network
+        QVERIFY(train);
+        QVERIFY(train->send(m_room, QStringLiteral("from the train 1")));
+        QVERIFY(train->send(m_room, QStringLiteral("from the train 2")));
+        QVERIFY(m_alice->send(m_room, QStringLiteral("at the desk 1")));
+        QVERIFY(m_alice->send(m_room, QStringLiteral("at the desk 2")));
+        QVERIFY(m_alice->flushOutbox(WaitMs));
+        // Shown at once on the device that wrote them, waiting to be sent.
+        QVERIFY(showsEachOnce(*train, m_room, {QStringLiteral("from the train 1"), QStringLiteral("from the train 2")}));
+
+        train->start();
+        QVERIFY(train->waitForSync(WaitMs));
+        QVERIFY(train->flushOutbox(WaitMs));
+        QCOMPARE(failedItems(*train), 0);
+        const QStringList all{QStringLiteral("at the desk 1"), QStringLiteral("at the desk 2"),
+                              QStringLiteral("from the train 1"), QStringLiteral("from the train 2")};
+        for (Session *s : {m_alice.get(), train.get(), m_bob.get()}) {
+            QTRY_VERIFY_WITH_TIMEOUT(showsEachOnce(*s, m_room, all), WaitMs);
+            QVERIFY(!hasDuplicates(*s, m_room));
+            QVERIFY(s->missingCounters(m_room, QStringLiteral("alice")).isEmpty());
+            for (const storage::Notice &n : s->notices(m_room))
+                QFAIL(qPrintable(QStringLiteral("%1 got a notice: %2 (%3)").arg(s->username(), n.kind, n.summary)));
+        }
+        // The train's messages continue the chain after the desk's.
+        const auto mine = m_bob->messages(m_room);
+        QCOMPARE(mine.at(mine.size() - 2).body, QStringLiteral("from the train 1"));
+        QCOMPARE(mine.back().counter, mine.at(mine.size() - 3).counter + 2);
+    }
+
     // A server that rations requests (here 10 a second) answers part of a catch-up with
     // rate_limited: the device asks again a moment later instead of stopping halfway and
     // taking itself for up to date.
