@@ -43,7 +43,9 @@ Status Session::enqueue(const QByteArray &dbId, const QByteArray &kegId, const Q
 
 void Session::pumpOutbox()
 {
-    if (m_pumping || m_conn->state() != Connection::State::Ready || !m_synced)
+    // Not while (re)syncing: a queued message takes its counter from the author chain as
+    // this device knows it, which must include what the account's other devices sent meanwhile.
+    if (m_pumping || m_conn->state() != Connection::State::Ready || !m_synced || m_syncing)
         return;
     auto pending = m_cache.outbox(true);
     if (!pending || pending->empty())
