@@ -246,6 +246,8 @@ Status Session::postChange(const QByteArray &roomId, keg::KegType type, const QS
 
 Result<QCborMap> Session::sealQueued(const storage::OutboxItem &item, int type)
 {
+    if (type != int(keg::KegType::Message) && type != int(keg::KegType::Edit) && type != int(keg::KegType::Redaction))
+        return Error{int(SessionError::Refused), QStringLiteral("the queued change is damaged in the local cache")};
     auto rows = m_cache.select(QStringLiteral("SELECT kind, target, body, sent_ms FROM messages WHERE db_id = ? "
                                               "AND keg_id = ?"),
                                {item.dbId, item.kegId});

@@ -1,9 +1,8 @@
 // Store over SQLite (WAL, synchronous FULL by default); the queries are plain SQL that
 // PostgreSQL accepts as well. QtSql opens the connection and runs the rare statements; the
 // statements every keg.put runs (transaction control, the keg insert, the KegDB and member
-// lookups) go through the sqlite3 C API on the same
-// connection (sqlstorehot.cpp): QtSql converts and copies every bound value and allocates
-// per row. Owned and used by one thread.
+// lookups) go through the sqlite3 C API on the same connection (sqlstorehot.cpp): QtSql
+// converts and copies every bound value and allocates per row. Owned and used by one thread.
 #pragma once
 
 #include "migrations.h"

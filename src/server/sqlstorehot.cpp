@@ -1,6 +1,6 @@
 // SqlStore, hot half: transaction control, the read cache, the KegDB and member lookups, the
-// collectionVersion counter (in memory) and the keg insert, through the sqlite3 C API on the connection
-// QtSql opened (every keg.put runs these). The SQL stays plain and portable.
+// collectionVersion counter (in memory) and the keg insert, through the sqlite3 C API on the
+// connection QtSql opened (every keg.put runs these). The SQL stays plain and portable.
 #include "sqlstore.h"
 
 #include <QSqlDriver>
