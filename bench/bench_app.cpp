@@ -132,15 +132,14 @@ int main(int argc, char **argv)
     // and Live messages arrive from the server while it is open.
     double liveMs = 0;
     double liveCpuMs = 0; // this process's CPU time meanwhile (both devices' engines and the App)
-    int inserted = 0; // rows the model announced (a diff, never a reset)
+    int inserted = 0;     // rows the model announced (a diff, never a reset)
     int resets = 0;
     int roomSignals = 0, messageSignals = 0, syncedSignals = 0;
     {
         ui::AppController ctl(data.profile(), data.serverUrl());
         QElapsedTimer t;
         t.start();
-        while ((ctl.state() != ui::AppController::Ready || !ctl.connected() || ctl.syncing())
-               && t.elapsed() < 120000)
+        while ((ctl.state() != ui::AppController::Ready || !ctl.connected() || ctl.syncing()) && t.elapsed() < 120000)
             QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
         if (ctl.state() != ui::AppController::Ready)
             qFatal("app controller did not open the profile: %s", qPrintable(ctl.errorText()));
@@ -162,8 +161,9 @@ int main(int argc, char **argv)
         // window, which live messages extend; never a re-count of the room).
         const int before = ctl.messages()->rowCount();
         bool counting = true; // until the last arrival (closing the App resets its models)
-        QObject::connect(ctl.messages(), &QAbstractItemModel::rowsInserted,
-                         [&](const QModelIndex &, int first, int last) { inserted += counting ? last - first + 1 : 0; });
+        QObject::connect(
+            ctl.messages(), &QAbstractItemModel::rowsInserted,
+            [&](const QModelIndex &, int first, int last) { inserted += counting ? last - first + 1 : 0; });
         QObject::connect(ctl.messages(), &QAbstractItemModel::modelReset, [&] { resets += counting; });
         t.restart();
         const std::clock_t cpu = std::clock();
@@ -222,8 +222,8 @@ int main(int argc, char **argv)
     const double first = median(frames);
 
     std::printf("bench_app: %d rooms, open room of %d cached messages\n", rooms, n);
-    std::printf("  start to first frame %10.1f ms  (median of 3: %.0f / %.0f / %.0f)  goal <= 1000 ms: %s\n",
-                first, frames[0], frames[1], frames[2], first <= 1000 ? "met" : "NOT met");
+    std::printf("  start to first frame %10.1f ms  (median of 3: %.0f / %.0f / %.0f)  goal <= 1000 ms: %s\n", first,
+                frames[0], frames[1], frames[2], first <= 1000 ? "met" : "NOT met");
     std::printf("  empty QML window     %10.1f ms  (same Qt, in-process floor)  ratio %.2fx\n", floorMs,
                 first / floorMs);
     std::printf("  peak RSS             %10.1f MB  goal <= 250 MB: %s\n", double(peak) / 1024,

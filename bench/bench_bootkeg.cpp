@@ -1,8 +1,8 @@
 // bench_bootkeg: boot-keg build, verify+open and chain validation for rooms of 10, 100 and
 // 1000 members, each beside the raw libsodium calls it needs, measured in the same run.
 // Usage: bench_bootkeg [--chain N] [--sizes 10,100,1000]
-#include "keg/bootkegbuilder.h"
 #include "crypto/contexts.h"
+#include "keg/bootkegbuilder.h"
 
 #include <QCoreApplication>
 #include <QStringList>
@@ -37,8 +37,7 @@ double median(std::vector<double> t)
 
 // Medians of `runs` timings of ours and raw, run alternately so that load from anything else
 // on the machine hits both sides alike.
-std::pair<double, double> compare(int runs, const std::function<void()> &ours,
-                                  const std::function<void()> &raw)
+std::pair<double, double> compare(int runs, const std::function<void()> &ours, const std::function<void()> &raw)
 {
     std::vector<double> a, b;
     for (int i = 0; i < runs; ++i) {
@@ -69,8 +68,7 @@ Room makeRoom(int n)
     BootKegBuilder b(g.version, r.people[0], r.adminKeys);
     for (int i = 1; i < n; ++i) {
         r.people.push_back(crypto::randomIdentity(QStringLiteral("user%1").arg(i, 5, 10, QLatin1Char('0'))));
-        (void)b.invite({r.people.back().username, r.people.back().signing.publicKey,
-                        r.people.back().box.publicKey},
+        (void)b.invite({r.people.back().username, r.people.back().signing.publicKey, r.people.back().box.publicKey},
                        Role::Member, HistoryPolicy::Shared);
     }
     auto v = b.build();
@@ -131,13 +129,14 @@ int main(int argc, char **argv)
         const unsigned char digest[32] = {1};
         const auto rawBuildFn = [&] {
             for (int i = 0; i < n - 1; ++i)
-                crypto_box_seal(reinterpret_cast<unsigned char *>(sealOut.data()), plains[i].data(),
-                                plains[i].size(),
+                crypto_box_seal(reinterpret_cast<unsigned char *>(sealOut.data()), plains[i].data(), plains[i].size(),
                                 reinterpret_cast<const unsigned char *>(room.people[i].box.publicKey.constData()));
             crypto_sign_detached(sig, nullptr, digest, sizeof digest, room.people[0].signing.secretKey.data());
         };
-        const auto [build1, rawBuild] = compare(runs, [&] { buildWith(1); }, rawBuildFn);
-        const auto [buildAll, rawBuild2] = compare(runs, [&] { buildWith(0); }, rawBuildFn);
+        const auto [build1, rawBuild] = compare(
+            runs, [&] { buildWith(1); }, rawBuildFn);
+        const auto [buildAll, rawBuild2] = compare(
+            runs, [&] { buildWith(0); }, rawBuildFn);
         line("build after removal (1 thread)", n, build1, rawBuild);
         line("build after removal (all cores)", n, buildAll, rawBuild2);
 
@@ -157,16 +156,19 @@ int main(int argc, char **argv)
             unsigned char h[32];
             crypto_generichash_state st;
             crypto_generichash_init(&st, nullptr, 0, 32);
-            crypto_generichash_update(&st, reinterpret_cast<const unsigned char *>(hashCtx.constData()), std::size_t(hashCtx.size()));
-            crypto_generichash_update(&st, reinterpret_cast<const unsigned char *>(body.constData()), std::size_t(body.size()));
+            crypto_generichash_update(&st, reinterpret_cast<const unsigned char *>(hashCtx.constData()),
+                                      std::size_t(hashCtx.size()));
+            crypto_generichash_update(&st, reinterpret_cast<const unsigned char *>(body.constData()),
+                                      std::size_t(body.size()));
             crypto_generichash_final(&st, h, 32);
             (void)crypto::verify(room.people[0].signing.publicKey, crypto::ctx::BootKegSig,
                                  QByteArrayView(reinterpret_cast<char *>(h), 32), built.front().version.signature());
             if (crypto_box_seal_open(reinterpret_cast<unsigned char *>(plainOut.data()),
-                                       reinterpret_cast<const unsigned char *>(blob.constData()),
-                                       std::size_t(blob.size()),
-                                       reinterpret_cast<const unsigned char *>(reader.box.publicKey.constData()),
-                                       reader.box.secretKey.data()) != 0)
+                                     reinterpret_cast<const unsigned char *>(blob.constData()),
+                                     std::size_t(blob.size()),
+                                     reinterpret_cast<const unsigned char *>(reader.box.publicKey.constData()),
+                                     reader.box.secretKey.data())
+                != 0)
                 qFatal("raw open failed");
         };
         const auto [verifyOpen, rawVerifyOpen] = compare(runs * 5, oursVerifyFn, rawVerifyFn);
@@ -184,8 +186,9 @@ int main(int argc, char **argv)
             chain.push_back(head.encode());
             BootKegBuilder b(head, room.people[0], keys);
             for (int i = 1; i < n; ++i)
-                (void)b.invite({room.people[i].username, room.people[i].signing.publicKey,
-                                room.people[i].box.publicKey}, Role::Member, HistoryPolicy::Shared);
+                (void)b.invite(
+                    {room.people[i].username, room.people[i].signing.publicKey, room.people[i].box.publicKey},
+                    Role::Member, HistoryPolicy::Shared);
             head = b.build()->version;
             chain.push_back(head.encode());
             for (int i = 2; i < chainLength; ++i) {
@@ -194,8 +197,7 @@ int main(int argc, char **argv)
                     const QString &who = room.people[1 + (i / 2) % (n - 1)].username;
                     const bool guest = head.version().member(who.toUtf8())->role == Role::Guest;
                     (void)e.setRole(who, guest ? Role::Member : Role::Guest);
-                }
-                else
+                } else
                     e.setSettings({QStringLiteral("chain"), QStringLiteral("topic %1").arg(i), HistoryPolicy::Shared});
                 auto next = e.build();
                 if (!next)
@@ -226,8 +228,10 @@ int main(int argc, char **argv)
                 unsigned char h[32];
                 crypto_generichash_state st;
                 crypto_generichash_init(&st, nullptr, 0, 32);
-                crypto_generichash_update(&st, reinterpret_cast<const unsigned char *>(hashCtx.constData()), std::size_t(hashCtx.size()));
-                crypto_generichash_update(&st, reinterpret_cast<const unsigned char *>(b.constData()), std::size_t(b.size()));
+                crypto_generichash_update(&st, reinterpret_cast<const unsigned char *>(hashCtx.constData()),
+                                          std::size_t(hashCtx.size()));
+                crypto_generichash_update(&st, reinterpret_cast<const unsigned char *>(b.constData()),
+                                          std::size_t(b.size()));
                 crypto_generichash_final(&st, h, 32);
                 if (!crypto::verify(pk, crypto::ctx::BootKegSig, QByteArrayView(reinterpret_cast<char *>(h), 32), s))
                     qFatal("raw verify failed");

@@ -49,15 +49,15 @@ int main(int argc, char **argv)
     const crypto::Identity alice = crypto::randomIdentity(QStringLiteral("alice"));
     const crypto::SecureBytes key = crypto::SecureBytes::random(32);
     const QByteArray dbId(32, '\x11');
-    keg::MessagePayload m{7, QByteArray(32, '\x22'), 3, QByteArray(32, '\x33'), 1700000000000,
-                          QString(1024, QLatin1Char('x')), {}};
+    keg::MessagePayload m{
+        7, QByteArray(32, '\x22'), 3, QByteArray(32, '\x33'), 1700000000000, QString(1024, QLatin1Char('x')), {}};
     const QByteArray plaintext = keg::encodeMessage(m);
 
     // Seal: Tavern builds the header, the AD, encrypts, signs and encodes the wire form.
     QByteArray sealed;
     const auto ours = [&] {
-        keg::Keg k = keg::sealKeg({dbId, keg::newKegId(), keg::KegType::Message, 3, 1}, plaintext, key,
-                                  alice.username, alice.signing);
+        keg::Keg k = keg::sealKeg({dbId, keg::newKegId(), keg::KegType::Message, 3, 1}, plaintext, key, alice.username,
+                                  alice.signing);
         sealed = keg::encodeKeg(k);
     };
     // Raw: one AEAD over the same plaintext with an AD of the header's size, one signature
@@ -71,9 +71,10 @@ int main(int argc, char **argv)
     unsigned char sig[64];
     const auto raw = [&] {
         unsigned long long n = 0;
-        crypto_aead_xchacha20poly1305_ietf_encrypt(out.data(), &n, reinterpret_cast<const unsigned char *>(plaintext.constData()),
-                                                   std::size_t(plaintext.size()), reinterpret_cast<const unsigned char *>(header.constData()),
-                                                   std::size_t(header.size()) + 20, nullptr, nonce, key.data());
+        crypto_aead_xchacha20poly1305_ietf_encrypt(
+            out.data(), &n, reinterpret_cast<const unsigned char *>(plaintext.constData()),
+            std::size_t(plaintext.size()), reinterpret_cast<const unsigned char *>(header.constData()),
+            std::size_t(header.size()) + 20, nullptr, nonce, key.data());
         crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char *>(signedBytes.constData()),
                              std::size_t(signedBytes.size()), alice.signing.secretKey.data());
     };
@@ -88,23 +89,24 @@ int main(int argc, char **argv)
         if (!p || !keg::decodeMessage(*p))
             qFatal("open failed");
     };
-    const QByteArray signedParsed = QByteArray(crypto::ctx::MessageSig.data()) + '\0' + parsed.header() + parsed.nonce
-                                    + QByteArray::fromHex(QByteArray::number(quint32(parsed.ciphertext.size()), 16).rightJustified(8, '0'))
-                                    + parsed.ciphertext;
+    const QByteArray signedParsed =
+        QByteArray(crypto::ctx::MessageSig.data()) + '\0' + parsed.header() + parsed.nonce
+        + QByteArray::fromHex(QByteArray::number(quint32(parsed.ciphertext.size()), 16).rightJustified(8, '0'))
+        + parsed.ciphertext;
     const QByteArray ad = QByteArray(crypto::ctx::KegAead.data()) + '\0' + parsed.header();
     const auto rawOpen = [&] {
         unsigned long long n = 0;
         if (crypto_sign_verify_detached(reinterpret_cast<const unsigned char *>(parsed.signature.constData()),
                                         reinterpret_cast<const unsigned char *>(signedParsed.constData()),
                                         std::size_t(signedParsed.size()),
-                                        reinterpret_cast<const unsigned char *>(alice.signing.publicKey.constData())) != 0
-            || crypto_aead_xchacha20poly1305_ietf_decrypt(out.data(), &n, nullptr,
-                                                          reinterpret_cast<const unsigned char *>(parsed.ciphertext.constData()),
-                                                          std::size_t(parsed.ciphertext.size()),
-                                                          reinterpret_cast<const unsigned char *>(ad.constData()),
-                                                          std::size_t(ad.size()),
-                                                          reinterpret_cast<const unsigned char *>(parsed.nonce.constData()),
-                                                          key.data()) != 0)
+                                        reinterpret_cast<const unsigned char *>(alice.signing.publicKey.constData()))
+                != 0
+            || crypto_aead_xchacha20poly1305_ietf_decrypt(
+                   out.data(), &n, nullptr, reinterpret_cast<const unsigned char *>(parsed.ciphertext.constData()),
+                   std::size_t(parsed.ciphertext.size()), reinterpret_cast<const unsigned char *>(ad.constData()),
+                   std::size_t(ad.size()), reinterpret_cast<const unsigned char *>(parsed.nonce.constData()),
+                   key.data())
+                   != 0)
             qFatal("raw open failed");
     };
     const auto [openUs, rawOpenUs] = compare(41, 200, oursOpen, rawOpen);

@@ -44,9 +44,8 @@ int main(int argc, char **argv)
     const int n = argc > 1 ? QByteArray(argv[1]).toInt() : 100000;
     if (sodium_init() < 0)
         return 1;
-    test::ServerProcess server({QStringLiteral("--sqlite-sync"), QStringLiteral("normal"),
-                                QStringLiteral("--rate"), QStringLiteral("100000"),
-                                QStringLiteral("--burst"), QStringLiteral("100000")});
+    test::ServerProcess server({QStringLiteral("--sqlite-sync"), QStringLiteral("normal"), QStringLiteral("--rate"),
+                                QStringLiteral("100000"), QStringLiteral("--burst"), QStringLiteral("100000")});
     if (!server.start())
         qFatal("server did not start: %s", qPrintable(server.logs()));
     QTemporaryDir dir;
@@ -73,10 +72,15 @@ int main(int argc, char **argv)
     wire.reserve(std::size_t(n));
     QByteArray previous(32, '\0');
     for (int i = 1; i <= n; ++i) {
-        keg::MessagePayload m{quint64(i), previous, room->head().version().version, room->head().hash(),
-                              quint64(1700000000000LL + i), QStringLiteral("message %1 of the sync benchmark").arg(i), {}};
-        keg::Keg k = keg::sealKeg({*roomId, keg::newKegId(), keg::KegType::Message, 0, 1}, keg::encodeMessage(m),
-                                  key, me.username, me.signing);
+        keg::MessagePayload m{quint64(i),
+                              previous,
+                              room->head().version().version,
+                              room->head().hash(),
+                              quint64(1700000000000LL + i),
+                              QStringLiteral("message %1 of the sync benchmark").arg(i),
+                              {}};
+        keg::Keg k = keg::sealKeg({*roomId, keg::newKegId(), keg::KegType::Message, 0, 1}, keg::encodeMessage(m), key,
+                                  me.username, me.signing);
         previous = keg::kegContentHash(k);
         wire.push_back(keg::encodeKeg(k));
         parsed.push_back(std::move(k));
@@ -92,16 +96,16 @@ int main(int argc, char **argv)
             const QByteArray header = k.header();
             QByteArray len(4, '\0');
             qToBigEndian(quint32(k.ciphertext.size()), len.data());
-            if (!crypto::verify(me.signing.publicKey, crypto::ctx::MessageSig, header + k.nonce + len + k.ciphertext, k.signature))
+            if (!crypto::verify(me.signing.publicKey, crypto::ctx::MessageSig, header + k.nonce + len + k.ciphertext,
+                                k.signature))
                 qFatal("raw verify failed");
             const QByteArray ad = QByteArray(crypto::ctx::KegAead.data()) + '\0' + header;
             unsigned long long olen = 0;
-            if (crypto_aead_xchacha20poly1305_ietf_decrypt(out.data(), &olen, nullptr,
-                                                           reinterpret_cast<const unsigned char *>(k.ciphertext.constData()),
-                                                           std::size_t(k.ciphertext.size()),
-                                                           reinterpret_cast<const unsigned char *>(ad.constData()),
-                                                           std::size_t(ad.size()),
-                                                           reinterpret_cast<const unsigned char *>(k.nonce.constData()), key.data()) != 0)
+            if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+                    out.data(), &olen, nullptr, reinterpret_cast<const unsigned char *>(k.ciphertext.constData()),
+                    std::size_t(k.ciphertext.size()), reinterpret_cast<const unsigned char *>(ad.constData()),
+                    std::size_t(ad.size()), reinterpret_cast<const unsigned char *>(k.nonce.constData()), key.data())
+                != 0)
                 qFatal("raw decrypt failed");
         }
     };

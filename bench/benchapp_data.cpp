@@ -5,14 +5,12 @@
 #include <QDateTime>
 #include <QDir>
 
-
 namespace tavern::bench {
 
 AppData::AppData(const QString &dir)
     : m_dir(dir), m_profile(QDir(dir).filePath(QStringLiteral("alice"))),
       m_second(QDir(dir).filePath(QStringLiteral("alice-second")))
-{
-}
+{}
 
 AppData::~AppData() = default;
 
@@ -73,11 +71,15 @@ bool AppData::build(int rooms, int n, int live)
         // app shows them.
         const qint64 start = QDateTime::currentMSecsSinceEpoch();
         for (int i = 1; i <= n + live; ++i) {
-            keg::MessagePayload m{quint64(i), previous, room->head().version().version, room->head().hash(),
+            keg::MessagePayload m{quint64(i),
+                                  previous,
+                                  room->head().version().version,
+                                  room->head().hash(),
                                   quint64(start + i),
-                                  QStringLiteral("Message %1 of the archive: a line of ordinary length.").arg(i), {}};
-            keg::Keg k = keg::sealKeg({m_bigRoom, keg::newKegId(), keg::KegType::Message, 0, 1},
-                                      keg::encodeMessage(m), key, me.username, me.signing);
+                                  QStringLiteral("Message %1 of the archive: a line of ordinary length.").arg(i),
+                                  {}};
+            keg::Keg k = keg::sealKeg({m_bigRoom, keg::newKegId(), keg::KegType::Message, 0, 1}, keg::encodeMessage(m),
+                                      key, me.username, me.signing);
             previous = keg::kegContentHash(k);
             (i <= n ? history : m_live).push_back(keg::encodeKeg(k));
         }

@@ -42,5 +42,4 @@ private:
     QString m_error;
 };
 
-
 } // namespace tavern::bench

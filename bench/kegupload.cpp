@@ -7,8 +7,7 @@
 
 namespace tavern::bench {
 
-bool uploadKegs(client::Session &s, const QByteArray &dbId, const std::vector<QByteArray> &kegs,
-                QString *why)
+bool uploadKegs(client::Session &s, const QByteArray &dbId, const std::vector<QByteArray> &kegs, QString *why)
 {
     constexpr int Batch = 100, Window = 8;
     std::size_t next = 0, acked = 0;

@@ -9,7 +9,7 @@
 namespace tavern::bench {
 
 // False (and why) on the first refusal.
-[[nodiscard]] bool uploadKegs(client::Session &s, const QByteArray &dbId,
-                              const std::vector<QByteArray> &kegs, QString *why);
+[[nodiscard]] bool uploadKegs(client::Session &s, const QByteArray &dbId, const std::vector<QByteArray> &kegs,
+                              QString *why);
 
 } // namespace tavern::bench

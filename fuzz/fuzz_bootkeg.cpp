@@ -50,9 +50,8 @@ struct Fixture
         chain.push_back(SignedBootKeg::sign(std::move(v), signer.id.signing));
         if (built.newGeneration)
             signer.keys.insert(*built.newGeneration, std::move(built.newKey));
-        const Status ok = chain.size() == 1
-                              ? verifyGenesis(chain.back())
-                              : verifyTransition(chain[chain.size() - 2], chain.back());
+        const Status ok =
+            chain.size() == 1 ? verifyGenesis(chain.back()) : verifyTransition(chain[chain.size() - 2], chain.back());
         FUZZ_CHECK(ok.ok(), why(ok));
         seeds.push_back(chain.back().encode());
     }
@@ -77,18 +76,16 @@ struct Fixture
 
     Fixture()
     {
-        append(alice, createRoom(alice.id, {QStringLiteral("Ops \u2603"), QStringLiteral("on call"),
-                                            HistoryPolicy::Shared}));
+        append(alice,
+               createRoom(alice.id, {QStringLiteral("Ops \u2603"), QStringLiteral("on call"), HistoryPolicy::Shared}));
         publish(alice, [&](BootKegBuilder &b) {
             FUZZ_CHECK(b.invite(pub(bob), Role::Member, HistoryPolicy::Shared).ok(), QString());
-            FUZZ_CHECK(b.invite(pub(carol), Role::Moderator, HistoryPolicy::SinceJoin).ok(),
-                       QString());
+            FUZZ_CHECK(b.invite(pub(carol), Role::Moderator, HistoryPolicy::SinceJoin).ok(), QString());
         });
         learn(bob);
         publish(bob, [](BootKegBuilder &b) { FUZZ_CHECK(b.acceptInvitation().ok(), QString()); });
         publish(alice, [&](BootKegBuilder &b) {
-            FUZZ_CHECK(b.remove(QStringLiteral("carol"), 7, QByteArray(32, '\x5a')).ok(),
-                       QString());
+            FUZZ_CHECK(b.remove(QStringLiteral("carol"), 7, QByteArray(32, '\x5a')).ok(), QString());
             FUZZ_CHECK(b.invite(pub(dave), Role::Guest, HistoryPolicy::Shared).ok(), QString());
         });
     }
@@ -115,8 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     FUZZ_CHECK(s->encode() == in, QStringLiteral("re-encodes to other bytes"));
-    FUZZ_CHECK(encodeBody(s->version()) == s->body(),
-               QStringLiteral("body re-encodes to other bytes"));
+    FUZZ_CHECK(encodeBody(s->version()) == s->body(), QStringLiteral("body re-encodes to other bytes"));
     const auto &chain = fixture->chain;
     const Status genesis = verifyGenesis(*s);
     FUZZ_CHECK(genesis.ok() ? in == fixture->seeds[0] : !genesis.error().message.isEmpty(),
@@ -128,8 +124,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                    QStringLiteral("an altered version %1 verifies").arg(i + 1));
         FUZZ_CHECK(signedOk.ok() || !signedOk.error().message.isEmpty(), QString());
         FUZZ_CHECK(rulesOk.ok() || !rulesOk.error().message.isEmpty(), QString());
-        FUZZ_CHECK(!signedOk.ok() || rulesOk.ok(),
-                   QStringLiteral("skipping the signature refused more"));
+        FUZZ_CHECK(!signedOk.ok() || rulesOk.ok(), QStringLiteral("skipping the signature refused more"));
     }
     (void)checkPin(Pin{chain[1].version().version, chain[1].hash()}, *s);
     return 0;

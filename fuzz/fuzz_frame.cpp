@@ -17,8 +17,8 @@ namespace {
 
 bool sameFrame(const Frame &a, const Frame &b)
 {
-    return a.type == b.type && a.id == b.id && a.op == b.op && a.body == b.body &&
-           a.code == b.code && a.message == b.message;
+    return a.type == b.type && a.id == b.id && a.op == b.op && a.body == b.body && a.code == b.code
+           && a.message == b.message;
 }
 
 void checkOne(QByteArrayView in, const CborLimits &limits)
@@ -26,11 +26,9 @@ void checkOne(QByteArrayView in, const CborLimits &limits)
     quint64 id = 0xdeadbeef;
     const auto f = decodeFrame(in, limits, &id);
     if (!f) {
-        FUZZ_CHECK(f.code() == int(ErrorCode::BadFrame) ||
-                       f.code() == int(ErrorCode::FrameTooLarge),
+        FUZZ_CHECK(f.code() == int(ErrorCode::BadFrame) || f.code() == int(ErrorCode::FrameTooLarge),
                    errorName(ErrorCode(f.code())));
-        FUZZ_CHECK(f.code() != int(ErrorCode::FrameTooLarge) || in.size() > limits.maxBytes,
-                   QString());
+        FUZZ_CHECK(f.code() != int(ErrorCode::FrameTooLarge) || in.size() > limits.maxBytes, QString());
         FUZZ_CHECK(!f.error().message.isEmpty(), QString());
         return;
     }
@@ -51,20 +49,18 @@ std::vector<QByteArray> seeds()
     const QCborMap nested{{QStringLiteral("a"), QCborArray{QCborMap{{QStringLiteral("x"), 1}}}}};
     return {
         encodeFrame(Frame::request(1, op::Ping)),
-        encodeFrame(Frame::request(
-            17, op::KegPut,
-            {{QStringLiteral("db"), db},
-             {QStringLiteral("kegs"), QCborArray{QByteArray(40, 'k'), QByteArray(9, 'l')}},
-             {QStringLiteral("version"), 3},
-             {QStringLiteral("note"), QStringLiteral("h\u00e9llo \u2603")},
-             {QStringLiteral("flags"), QCborArray{true, false, nullptr}},
-             {QStringLiteral("meta"), nested}})),
-        encodeFrame(
-            Frame::response(17, op::KegList,
-                            {{QStringLiteral("kegs"),
-                              QCborArray{QCborMap{{QStringLiteral("id"), QByteArray(16, 'i')},
-                                                  {QStringLiteral("version"), 9}}}},
-                             {QStringLiteral("more"), false}})),
+        encodeFrame(Frame::request(17, op::KegPut,
+                                   {{QStringLiteral("db"), db},
+                                    {QStringLiteral("kegs"), QCborArray{QByteArray(40, 'k'), QByteArray(9, 'l')}},
+                                    {QStringLiteral("version"), 3},
+                                    {QStringLiteral("note"), QStringLiteral("h\u00e9llo \u2603")},
+                                    {QStringLiteral("flags"), QCborArray{true, false, nullptr}},
+                                    {QStringLiteral("meta"), nested}})),
+        encodeFrame(Frame::response(
+            17, op::KegList,
+            {{QStringLiteral("kegs"),
+              QCborArray{QCborMap{{QStringLiteral("id"), QByteArray(16, 'i')}, {QStringLiteral("version"), 9}}}},
+             {QStringLiteral("more"), false}})),
         encodeFrame(Frame::push(push::BootKeg, {{QStringLiteral("db"), db}})),
         encodeFrame(Frame::error(17, op::BootKegPut, ErrorCode::Conflict, QStringLiteral("stale"),
                                  {{QStringLiteral("head"), 12}})),

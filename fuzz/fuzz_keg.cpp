@@ -22,9 +22,8 @@ struct Fixture
         const QByteArray db = personalDbId(QStringLiteral("alice"));
         quint64 version = 1;
         for (const auto &[type, text] :
-             {std::pair{KegType::Message, "hello, tavern"},
-              std::pair{KegType::Edit, "h\xc3\xa9llo"}, std::pair{KegType::Receipt, ""},
-              std::pair{KegType::PinLog, "pin"}, std::pair{KegType::Contact, "bob"}}) {
+             {std::pair{KegType::Message, "hello, tavern"}, std::pair{KegType::Edit, "h\xc3\xa9llo"},
+              std::pair{KegType::Receipt, ""}, std::pair{KegType::PinLog, "pin"}, std::pair{KegType::Contact, "bob"}}) {
             const Keg k = sealKeg({db, newKegId(), type, quint32(version), version}, text, dbKey,
                                   QStringLiteral("alice"), alice.signing);
             seeds.push_back(encodeKeg(k));
@@ -54,11 +53,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     FUZZ_CHECK(encodeKeg(*k) == in, QStringLiteral("re-encodes to other bytes"));
-    FUZZ_CHECK(k->dbId.size() == DbIdBytes && k->kegId.size() == KegIdBytes && k->version > 0 &&
-                   k->sigAlg == SigAlg::Ed25519 && k->signature.size() == 64,
+    FUZZ_CHECK(k->dbId.size() == DbIdBytes && k->kegId.size() == KegIdBytes && k->version > 0
+                   && k->sigAlg == SigAlg::Ed25519 && k->signature.size() == 64,
                QStringLiteral("decoded a keg outside its contract"));
-    const auto opened =
-        openKeg(*k, k->dbId, k->kegId, fixture->dbKey, fixture->alice.signing.publicKey);
+    const auto opened = openKeg(*k, k->dbId, k->kegId, fixture->dbKey, fixture->alice.signing.publicKey);
     if (opened) {
         bool known = false;
         for (const QByteArray &seed : fixture->seeds)

@@ -12,25 +12,26 @@ using namespace tavern::keg;
 
 namespace {
 
-QByteArray pin(quint64 counter, client::PinKind kind, const char *subject, QByteArray keys,
-               QByteArray hash = {})
+QByteArray pin(quint64 counter, client::PinKind kind, const char *subject, QByteArray keys, QByteArray hash = {})
 {
     const quint64 version = hash.isEmpty() ? 0 : 9;
-    return client::encodePinEntry({counter, QByteArray(32, char(counter - 1)), kind,
-                                   QString::fromLatin1(subject), std::move(keys), version,
-                                   std::move(hash), 7, {}});
+    return client::encodePinEntry({counter,
+                                   QByteArray(32, char(counter - 1)),
+                                   kind,
+                                   QString::fromLatin1(subject),
+                                   std::move(keys),
+                                   version,
+                                   std::move(hash),
+                                   7,
+                                   {}});
 }
 
 std::vector<QByteArray> seeds()
 {
     using client::PinKind;
-    const MessagePayload message{5,
-                                 QByteArray(32, 'p'),
-                                 3,
-                                 QByteArray(32, 'h'),
-                                 1700000000000,
-                                 QStringLiteral("h\u00e9llo \u2603 \U0001F37A"),
-                                 {}};
+    const MessagePayload message{
+        5, QByteArray(32, 'p'), 3, QByteArray(32, 'h'), 1700000000000, QStringLiteral("h\u00e9llo \u2603 \U0001F37A"),
+        {}};
     MessagePayload edit = message;
     edit.body = QStringLiteral("fixed");
     edit.target = QByteArray(16, 't');
@@ -58,20 +59,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const QByteArrayView in(data, qsizetype(size));
     if (const auto m = decodeMessage(in); m.ok()) {
         FUZZ_CHECK(encodeMessage(*m) == in, QStringLiteral("message re-encodes to other bytes"));
-        FUZZ_CHECK(m->counter > 0 && m->previousHash.size() == 32 && m->headHash.size() == 32 &&
-                       m->target.size() == KegIdBytes && m->body.size() <= MaxMessageBody,
+        FUZZ_CHECK(m->counter > 0 && m->previousHash.size() == 32 && m->headHash.size() == 32
+                       && m->target.size() == KegIdBytes && m->body.size() <= MaxMessageBody,
                    QStringLiteral("decoded a message outside its contract"));
     } else {
         FUZZ_CHECK(!m.error().message.isEmpty(), QString());
     }
     if (const auto e = client::decodePinEntry(in); e.ok()) {
-        FUZZ_CHECK(client::encodePinEntry(*e) == in,
-                   QStringLiteral("pin entry re-encodes to other bytes"));
-        FUZZ_CHECK(e->counter > 0 && e->previousHash.size() == 32 &&
-                       e->kind < client::PinKind::Count &&
-                       (e->kind == client::PinKind::RoomHead
-                            ? e->hash.size() == 32
-                            : e->kind == client::PinKind::ContactVerified || e->keys.size() == 64),
+        FUZZ_CHECK(client::encodePinEntry(*e) == in, QStringLiteral("pin entry re-encodes to other bytes"));
+        FUZZ_CHECK(e->counter > 0 && e->previousHash.size() == 32 && e->kind < client::PinKind::Count
+                       && (e->kind == client::PinKind::RoomHead
+                               ? e->hash.size() == 32
+                               : e->kind == client::PinKind::ContactVerified || e->keys.size() == 64),
                    QStringLiteral("decoded a pin entry outside its contract"));
     } else {
         FUZZ_CHECK(!e.error().message.isEmpty(), QString());

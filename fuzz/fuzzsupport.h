@@ -18,10 +18,10 @@
 #include <mutex>
 #include <vector>
 
-#define FUZZ_CHECK(cond, what)                                                                     \
-    do {                                                                                           \
-        if (!(cond))                                                                               \
-            ::tavern::fuzz::fail(__FILE__, __LINE__, #cond, (what));                               \
+#define FUZZ_CHECK(cond, what)                                                                                         \
+    do {                                                                                                               \
+        if (!(cond))                                                                                                   \
+            ::tavern::fuzz::fail(__FILE__, __LINE__, #cond, (what));                                                   \
     } while (0)
 
 namespace tavern::fuzz {
@@ -64,8 +64,7 @@ inline void buf(void *const out, const size_t size)
 // Must run before anything calls sodium_init (call it first in LLVMFuzzerInitialize).
 inline void useDeterministicRandomness()
 {
-    static randombytes_implementation impl = {detail::name, detail::random32, nullptr,
-                                              nullptr,      detail::buf,      nullptr};
+    static randombytes_implementation impl = {detail::name, detail::random32, nullptr, nullptr, detail::buf, nullptr};
     if (randombytes_set_implementation(&impl) != 0 || sodium_init() < 0)
         fail(__FILE__, __LINE__, "sodium", QStringLiteral("libsodium did not initialise"));
 }

@@ -11,19 +11,17 @@
 namespace benchsrv {
 
 namespace {
-const char *const Schema[] = {
-    "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-    "CREATE TABLE kegs (db_id BLOB NOT NULL, keg_id BLOB NOT NULL, "
-    "version BIGINT NOT NULL, author TEXT NOT NULL, keg_type INTEGER NOT NULL, "
-    "collection_version BIGINT NOT NULL, deleted INTEGER NOT NULL, data BLOB, "
-    "PRIMARY KEY (keg_id, db_id))",
-    "CREATE UNIQUE INDEX kegs_cursor ON kegs (db_id, collection_version)"};
+const char *const Schema[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                              "CREATE TABLE kegs (db_id BLOB NOT NULL, keg_id BLOB NOT NULL, "
+                              "version BIGINT NOT NULL, author TEXT NOT NULL, keg_type INTEGER NOT NULL, "
+                              "collection_version BIGINT NOT NULL, deleted INTEGER NOT NULL, data BLOB, "
+                              "PRIMARY KEY (keg_id, db_id))",
+                              "CREATE UNIQUE INDEX kegs_cursor ON kegs (db_id, collection_version)"};
 const char *const Insert = "INSERT INTO kegs (db_id, keg_id, version, author, keg_type, "
                            "collection_version, deleted, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 } // namespace
 
-RawSqlite::RawSqlite(const QString &path, bool viaQtSql)
-    : m_qt(viaQtSql), m_name(QStringLiteral("bench-raw-") + path)
+RawSqlite::RawSqlite(const QString &path, bool viaQtSql) : m_qt(viaQtSql), m_name(QStringLiteral("bench-raw-") + path)
 {
     if (m_qt) {
         m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
@@ -144,8 +142,9 @@ RelayThread::RelayThread()
 RelayThread::~RelayThread()
 {
     stop();
-    QMetaObject::invokeMethod(&m_anchor, [this] { m_anchor.moveToThread(QCoreApplication::instance()->thread()); },
-                              Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        &m_anchor, [this] { m_anchor.moveToThread(QCoreApplication::instance()->thread()); },
+        Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
 }
@@ -153,11 +152,14 @@ RelayThread::~RelayThread()
 QUrl RelayThread::start()
 {
     quint16 port = 0;
-    QMetaObject::invokeMethod(&m_anchor, [&] {
-        m_relay = new RelayListener;
-        if (m_relay->listen(QHostAddress::LocalHost, 0))
-            port = m_relay->serverPort();
-    }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        &m_anchor,
+        [&] {
+            m_relay = new RelayListener;
+            if (m_relay->listen(QHostAddress::LocalHost, 0))
+                port = m_relay->serverPort();
+        },
+        Qt::BlockingQueuedConnection);
     if (!port)
         die(QStringLiteral("relay: cannot listen"));
     return QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(port));
@@ -165,17 +167,20 @@ QUrl RelayThread::start()
 
 void RelayThread::stop()
 {
-    QMetaObject::invokeMethod(&m_anchor, [this] {
-        delete m_relay;
-        m_relay = nullptr;
-    }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        &m_anchor,
+        [this] {
+            delete m_relay;
+            m_relay = nullptr;
+        },
+        Qt::BlockingQueuedConnection);
 }
 
 int RelayThread::peers()
 {
     int n = 0;
-    QMetaObject::invokeMethod(&m_anchor, [&] { n = m_relay ? int(m_relay->peers.size()) : 0; },
-                              Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        &m_anchor, [&] { n = m_relay ? int(m_relay->peers.size()) : 0; }, Qt::BlockingQueuedConnection);
     return n;
 }
 

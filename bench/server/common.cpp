@@ -142,7 +142,6 @@ QCborMap dbBody(const QByteArray &dbId)
     return b;
 }
 
-
 std::vector<QByteArray> sealMany(const std::vector<SealJob> &jobs, const QByteArray &plaintext,
                                  std::vector<QByteArray> *kegIds)
 {
@@ -155,8 +154,8 @@ std::vector<QByteArray> sealMany(const std::vector<SealJob> &jobs, const QByteAr
     const auto work = [&](std::size_t from, std::size_t step) {
         for (std::size_t i = from; i < jobs.size(); i += step) {
             const keg::KegAddress addr{jobs[i].dbId, ids[i], keg::KegType::Message, 0, 1};
-            out[i] = keg::encodeKeg(keg::sealKeg(addr, plaintext, *jobs[i].key, jobs[i].author->username,
-                                                 jobs[i].author->signing));
+            out[i] = keg::encodeKeg(
+                keg::sealKeg(addr, plaintext, *jobs[i].key, jobs[i].author->username, jobs[i].author->signing));
         }
     };
     const unsigned n = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));

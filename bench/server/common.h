@@ -34,7 +34,10 @@ namespace op = protocol::op;
 
 using Clock = std::chrono::steady_clock;
 
-inline double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+inline double secondsSince(Clock::time_point t)
+{
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 extern test::ServerProcess *g_server; // killed by die(): no orphaned server
 
@@ -118,8 +121,8 @@ public:
         QCborMap body;
         body.insert(QStringLiteral("username"), id.username);
         body.insert(QStringLiteral("nonce"), nonce);
-        body.insert(QStringLiteral("sig"), crypto::sign(id.signing, crypto::ctx::AuthChallengeSig,
-                                                        protocol::authMessage(nonce, id.username)));
+        body.insert(QStringLiteral("sig"),
+                    crypto::sign(id.signing, crypto::ctx::AuthChallengeSig, protocol::authMessage(nonce, id.username)));
         expectOk(op::Auth, body);
     }
 
@@ -145,7 +148,6 @@ private:
     quint64 m_nextId = 1;
     QHash<quint64, Frame> m_responses;
 };
-
 
 // Response or error to a request: {ok, id}. Decoding is the same work a real client does.
 std::pair<bool, quint64> answerOf(const QByteArray &m, QString *why = nullptr);
@@ -266,7 +268,10 @@ FanoutResult runFanout(Run &run);   // fanout.cpp
 LatencyResult runLatency(Run &run); // fanout.cpp
 
 void printRow(const char *what, const QString &ours, const QString &raw, const QString &ratio);
-inline QString num(double v, int prec = 0) { return QString::number(v, 'f', prec); }
+inline QString num(double v, int prec = 0)
+{
+    return QString::number(v, 'f', prec);
+}
 QString joined(const std::vector<double> &v);
 
 } // namespace benchsrv

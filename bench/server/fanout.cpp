@@ -134,7 +134,9 @@ FanoutResult runFanout(Run &run)
         std::vector<std::unique_ptr<RawClient>> receivers;
         for (int i = 0; i < M; ++i)
             receivers.push_back(std::make_unique<RawClient>(relayUrl));
-        if (!runUntil([&] { return std::all_of(receivers.begin(), receivers.end(), [](auto &r) { return r->connected(); }); }, 10000))
+        if (!runUntil(
+                [&] { return std::all_of(receivers.begin(), receivers.end(), [](auto &r) { return r->connected(); }); },
+                10000))
             die(QStringLiteral("relay receivers did not connect"));
         RawClient sender(relayUrl);
         if (!runUntil([&] { return sender.connected() && relayThread.peers() == M + 1; }, 10000))

@@ -89,9 +89,10 @@ IngestResult runIngest(Run &run)
         res.rawRows += double(rows.size());
         // The server's pattern: arrival order in commits of the mean group size the server
         // reached so far.
-        res.patternTx = res.commits.commits
-                            ? std::max(1, int(double(res.commits.jobs) / res.commits.commits * double(o.kegsPerPut) + 0.5))
-                            : 1;
+        res.patternTx =
+            res.commits.commits
+                ? std::max(1, int(double(res.commits.jobs) / res.commits.commits * double(o.kegsPerPut) + 0.5))
+                : 1;
         cpu0 = threadCpu();
         res.rawPattern.push_back(rawPattern.insert(interleaved, interleaved.size(), std::max(2, res.patternTx), false));
         res.patternCpu += threadCpu() - cpu0;

@@ -66,8 +66,8 @@ int main(int argc, char **argv)
     o.rounds = intArg(args, "--rounds", o.rounds);
     o.payload = intArg(args, "--payload", o.payload);
     // --only ingest|fanout|latency: one part alone (for profiling the server under it).
-    const QString only = args.indexOf(QStringLiteral("--only")) > 0
-                             ? args.value(args.indexOf(QStringLiteral("--only")) + 1) : QString();
+    const QString only =
+        args.indexOf(QStringLiteral("--only")) > 0 ? args.value(args.indexOf(QStringLiteral("--only")) + 1) : QString();
     const bool doIngest = only.isEmpty() || only == QLatin1String("ingest");
     const bool doFanout = only.isEmpty() || only == QLatin1String("fanout");
     const bool doLatency = only.isEmpty() || only == QLatin1String("latency");
@@ -81,8 +81,8 @@ int main(int argc, char **argv)
     // The per-connection frame rate limit (200/s) is anti-abuse for one device; lifted here
     // so that C connections stand in for many more devices. Debug logging gives one
     // "store.commit jobs=N" line per transaction: the group-commit batch sizes.
-    test::ServerProcess server({QStringLiteral("--rate"), QStringLiteral("1000000"),
-                                QStringLiteral("--burst"), QStringLiteral("1000000")});
+    test::ServerProcess server(
+        {QStringLiteral("--rate"), QStringLiteral("1000000"), QStringLiteral("--burst"), QStringLiteral("1000000")});
     g_server = &server;
     if (!server.start())
         die(QStringLiteral("tavern-server did not start: %1").arg(server.logs()));
@@ -137,12 +137,14 @@ int main(int argc, char **argv)
 
     std::printf("\n  %-46s %14s %14s %8s\n", "measurement", "tavern", "raw", "ratio");
     char label[128];
-    std::snprintf(label, sizeof label, "ingest kegs/s (%d clients, window %d, %d/put)", o.clients, o.window, o.kegsPerPut);
+    std::snprintf(label, sizeof label, "ingest kegs/s (%d clients, window %d, %d/put)", o.clients, o.window,
+                  o.kegsPerPut);
     printRow(label, num(ingestM), num(rawBatchM), ratio(ingestM, rawBatchM));
     std::printf("      raw = SQLite C API, 1000-row transactions, %lld-byte rows, same table and indexes,\n"
                 "            the faster of two row orders each round:\n",
                 static_cast<long long>(ing.kegBytes));
-    printRow("  context: raw rows grouped by KegDB", QString(), num(median(ing.rawByDb)), ratio(ingestM, median(ing.rawByDb)));
+    printRow("  context: raw rows grouped by KegDB", QString(), num(median(ing.rawByDb)),
+             ratio(ingestM, median(ing.rawByDb)));
     printRow("  context: raw rows in arrival order", QString(), num(median(ing.rawArrival)),
              ratio(ingestM, median(ing.rawArrival)));
     printRow("  context: same raw rows through QtSql", QString(), num(median(ing.rawBatchQt)),
@@ -176,11 +178,12 @@ int main(int argc, char **argv)
                 fan.commits.maxJobs, commitMs(fan.commits));
     std::printf("  cpu busy (of one core): ingest server %.0f%%, bench clients %.0f%%; "
                 "fan-out server %.0f%%, bench clients %.0f%%\n",
-                100 * ing.serverCpu / ing.secs, 100 * ing.clientCpu / ing.secs,
-                100 * fan.serverCpu / fan.secs, 100 * fan.clientCpu / fan.secs);
+                100 * ing.serverCpu / ing.secs, 100 * ing.clientCpu / ing.secs, 100 * fan.serverCpu / fan.secs,
+                100 * fan.clientCpu / fan.secs);
     std::printf("  server cpu: %.1f us per ingested keg, %.2f us per fan-out delivery\n",
                 1e6 * ing.serverCpu / ing.kegs, 1e6 * fan.serverCpu / fan.deliveries);
-    std::printf("  raw sqlite cpu: %.1f us per row in 1000-row tx (mean of both orders), %.1f us per row in the server's pattern\n",
+    std::printf("  raw sqlite cpu: %.1f us per row in 1000-row tx (mean of both orders), %.1f us per row in the "
+                "server's pattern\n",
                 ing.rawRows > 0 ? 1e6 * ing.rawCpu / ing.rawRows : 0.0,
                 ing.patternRows > 0 ? 1e6 * ing.patternCpu / ing.patternRows : 0.0);
     std::printf("  rounds: ingest %s | raw %s; fan-out %s | relay %s\n", qPrintable(joined(ing.ingest)),

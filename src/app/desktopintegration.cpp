@@ -16,8 +16,7 @@ DesktopIntegration::DesktopIntegration(QWindow *window, QObject *controller, QOb
     : QObject(parent), m_window(window), m_controller(controller)
 {
     const int privacy = QSettings().value(QStringLiteral("notifications/privacy"), 0).toInt();
-    m_privacy = privacy == 1 ? Privacy::NameOnly : privacy == 2 ? Privacy::Nothing
-                                                                : Privacy::NameAndMessage;
+    m_privacy = privacy == 1 ? Privacy::NameOnly : privacy == 2 ? Privacy::Nothing : Privacy::NameAndMessage;
     if (Tray::available()) {
         m_tray = std::make_unique<Tray>();
         connect(m_tray.get(), &Tray::showRequested, this, &DesktopIntegration::raise);
@@ -41,8 +40,7 @@ DesktopIntegration::DesktopIntegration(QWindow *window, QObject *controller, QOb
     const QMetaObject *mo = m_controller->metaObject();
     const int unread = mo->indexOfProperty("unreadTotal");
     if (unread >= 0 && mo->property(unread).hasNotifySignal()) {
-        const QMetaMethod slot = metaObject()->method(
-            metaObject()->indexOfSlot("onUnreadChanged()"));
+        const QMetaMethod slot = metaObject()->method(metaObject()->indexOfSlot("onUnreadChanged()"));
         connect(m_controller, mo->property(unread).notifySignal(), this, slot);
     }
     onUnreadChanged();
@@ -77,8 +75,7 @@ bool DesktopIntegration::eventFilter(QObject *watched, QEvent *event)
     return QObject::eventFilter(watched, event);
 }
 
-void DesktopIntegration::onNotify(const QString &kind, const QString &roomId,
-                                  const QString &title, const QString &body)
+void DesktopIntegration::onNotify(const QString &kind, const QString &roomId, const QString &title, const QString &body)
 {
     if (!m_notifier)
         return;
@@ -86,8 +83,7 @@ void DesktopIntegration::onNotify(const QString &kind, const QString &roomId,
     ctx.windowActive = m_window && m_window->isActive();
     ctx.currentRoomId = m_controller ? m_controller->property("currentRoomId").toString() : QString();
     ctx.privacy = m_privacy;
-    const NotificationEvent e{kind, roomId, roomName(roomId), title, body,
-                              QDateTime::currentMSecsSinceEpoch()};
+    const NotificationEvent e{kind, roomId, roomName(roomId), title, body, QDateTime::currentMSecsSinceEpoch()};
     if (const auto n = m_text.compose(e, ctx))
         m_notifier->show(*n);
 }
@@ -101,9 +97,8 @@ void DesktopIntegration::onUnreadChanged()
 QString DesktopIntegration::roomName(const QString &roomId) const
 {
     // The room list model (docs/app.md: roles roomId and name).
-    auto *rooms = m_controller ? qobject_cast<QAbstractItemModel *>(
-                                     m_controller->property("rooms").value<QObject *>())
-                               : nullptr;
+    auto *rooms =
+        m_controller ? qobject_cast<QAbstractItemModel *>(m_controller->property("rooms").value<QObject *>()) : nullptr;
     if (!rooms)
         return {};
     const auto roles = rooms->roleNames();

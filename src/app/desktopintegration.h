@@ -39,8 +39,7 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private Q_SLOTS:
-    void onNotify(const QString &kind, const QString &roomId, const QString &title,
-                  const QString &body);
+    void onNotify(const QString &kind, const QString &roomId, const QString &title, const QString &body);
     void onUnreadChanged();
 
 private:

@@ -40,8 +40,7 @@ bool FirstFrameProbe::mainScreenShown() const
 {
     const QMetaObject *mo = m_controller->metaObject();
     const QMetaProperty state = mo->property(mo->indexOfProperty("state"));
-    const char *key = state.isEnumType() ? state.enumerator().valueToKey(state.read(m_controller).toInt())
-                                         : nullptr;
+    const char *key = state.isEnumType() ? state.enumerator().valueToKey(state.read(m_controller).toInt()) : nullptr;
     if (!key || qstrcmp(key, "Ready") != 0)
         return false;
     auto *rooms = qobject_cast<QAbstractItemModel *>(m_controller->property("rooms").value<QObject *>());

@@ -31,8 +31,7 @@
 namespace {
 
 // Waits (spinning the event loop) until pred() or the timeout.
-template <typename Pred>
-bool waitFor(Pred pred, int timeoutMs)
+template <typename Pred> bool waitFor(Pred pred, int timeoutMs)
 {
     QDeadlineTimer deadline(timeoutMs);
     while (!pred()) {
@@ -67,11 +66,13 @@ int screenshot(QQuickWindow *window, const QString &file, const QString &show, c
     QVariant ok;
     QMetaObject::invokeMethod(window, "showScreen", Q_RETURN_ARG(QVariant, ok), Q_ARG(QVariant, show),
                               Q_ARG(QVariant, arg));
-    waitFor([window] {
-        QVariant ready;
-        QMetaObject::invokeMethod(window, "isScreenReady", Q_RETURN_ARG(QVariant, ready));
-        return ready.toBool();
-    }, 30000);
+    waitFor(
+        [window] {
+            QVariant ready;
+            QMetaObject::invokeMethod(window, "isScreenReady", Q_RETURN_ARG(QVariant, ready));
+            return ready.toBool();
+        },
+        30000);
     pause(delayMs);
     const QImage image = window->grabWindow();
     if (image.isNull() || !image.save(file)) {
@@ -129,14 +130,11 @@ void installCheck(QQuickWindow *window)
         // more turn so the message names what is on screen.
         QTimer::singleShot(0, [app, report] {
             switch (app->state()) {
-            case AppController::Welcome:
-                report("showing sign-up (no account in this profile yet)", 0);
-                break;
+            case AppController::Welcome: report("showing sign-up (no account in this profile yet)", 0); break;
             case AppController::Ready:
                 report(qPrintable(QStringLiteral("showing the chat, signed in as %1").arg(app->username())), 0);
                 break;
-            default:
-                report(qPrintable(QStringLiteral("could not open the account: %1").arg(app->errorText())), 1);
+            default: report(qPrintable(QStringLiteral("could not open the account: %1").arg(app->errorText())), 1);
             }
         });
     });
@@ -166,23 +164,28 @@ int main(int argc, char **argv)
         QCoreApplication::installTranslator(&translator);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate("main", "Tavern, a group messenger whose server is not trusted."));
+    parser.setApplicationDescription(
+        QCoreApplication::translate("main", "Tavern, a group messenger whose server is not trusted."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption profile(QStringLiteral("profile"),
+    const QCommandLineOption profile(
+        QStringLiteral("profile"),
         QCoreApplication::translate("main", "Keep the account and its cache in <dir> (one account per profile)."),
         QStringLiteral("dir"));
-    const QCommandLineOption server(QStringLiteral("server"),
+    const QCommandLineOption server(
+        QStringLiteral("server"),
         QCoreApplication::translate("main", "Server to sign up or log in with, e.g. wss://chat.example.org."),
         QStringLiteral("url"));
     QCommandLineOption shot(QStringLiteral("screenshot"), QStringLiteral("Render offscreen to <file> and exit."),
                             QStringLiteral("file"));
-    QCommandLineOption show(QStringLiteral("show"), QStringLiteral("Screen for --screenshot."), QStringLiteral("screen"));
-    QCommandLineOption showArg(QStringLiteral("show-arg"), QStringLiteral("Argument of --show."), QStringLiteral("arg"));
+    QCommandLineOption show(QStringLiteral("show"), QStringLiteral("Screen for --screenshot."),
+                            QStringLiteral("screen"));
+    QCommandLineOption showArg(QStringLiteral("show-arg"), QStringLiteral("Argument of --show."),
+                               QStringLiteral("arg"));
     QCommandLineOption check(QStringLiteral("check"), QStringLiteral("Exit once the first page is shown."));
     QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size WxH."), QStringLiteral("size"));
-    QCommandLineOption delay(QStringLiteral("delay"), QStringLiteral("Milliseconds before the grab."), QStringLiteral("ms"),
-                             QStringLiteral("1500"));
+    QCommandLineOption delay(QStringLiteral("delay"), QStringLiteral("Milliseconds before the grab."),
+                             QStringLiteral("ms"), QStringLiteral("1500"));
     for (QCommandLineOption *o : {&shot, &show, &showArg, &size, &delay, &check})
         o->setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({profile, server, shot, show, showArg, size, delay, check});
@@ -196,7 +199,7 @@ int main(int argc, char **argv)
         serverUrl = qEnvironmentVariable("TAVERN_SERVER");
     if (!profileDir.isEmpty() || !serverUrl.isEmpty())
         tavern::ui::AppController::setDefaultProfile(profileDir.isEmpty() ? QString() : QDir(profileDir).absolutePath(),
-                                                      QUrl(serverUrl));
+                                                     QUrl(serverUrl));
 
     applyThemeOverride();
     QQuickStyle::setStyle(QStringLiteral("Basic"));
@@ -205,8 +208,9 @@ int main(int argc, char **argv)
     QGuiApplication::setFont(font);
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/"));
-    QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,
-                     [] { QCoreApplication::exit(2); }, Qt::QueuedConnection);
+    QObject::connect(
+        &engine, &QQmlApplicationEngine::objectCreationFailed, &app, [] { QCoreApplication::exit(2); },
+        Qt::QueuedConnection);
     engine.load(QUrl(QStringLiteral("qrc:/Tavern/App/Main.qml")));
     if (engine.rootObjects().isEmpty())
         return 2;

@@ -14,8 +14,8 @@ QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
 bool isUnsafe(char32_t c)
 {
     // C0/C1 controls, and the bidirectional embeddings, overrides and isolates.
-    return c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0x202a && c <= 0x202e)
-           || (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f || c == 0x061c;
+    return c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)
+           || c == 0x200e || c == 0x200f || c == 0x061c;
 }
 
 } // namespace
@@ -50,8 +50,7 @@ QString NotificationText::clean(const QString &text, int max)
     return out;
 }
 
-std::optional<Notification> NotificationText::compose(const NotificationEvent &e,
-                                                      const NotificationContext &ctx)
+std::optional<Notification> NotificationText::compose(const NotificationEvent &e, const NotificationContext &ctx)
 {
     // The user is looking at this room: the message or card is already on screen.
     if (ctx.windowActive && !e.roomId.isEmpty() && e.roomId == ctx.currentRoomId)
@@ -83,10 +82,8 @@ std::optional<Notification> NotificationText::compose(const NotificationEvent &e
             n.body = tr("%n new messages", nullptr, b.count);
             return n;
         }
-        n.title = mention ? tr("%1 mentioned you in %2").arg(who, room)
-                          : tr("%1 in %2").arg(who, room);
-        n.body = ctx.privacy == Privacy::NameAndMessage ? clean(e.body, MaxBody)
-                                                        : tr("New message");
+        n.title = mention ? tr("%1 mentioned you in %2").arg(who, room) : tr("%1 in %2").arg(who, room);
+        n.body = ctx.privacy == Privacy::NameAndMessage ? clean(e.body, MaxBody) : tr("New message");
         if (mention)
             n.replaces.clear(); // a mention is never folded away
         return n;

@@ -24,10 +24,8 @@ QString escaped(const QString &text)
 DBusNotifier::DBusNotifier(QObject *parent) : Notifier(parent)
 {
     auto bus = QDBusConnection::sessionBus();
-    bus.connect(Service, Path, Interface, QStringLiteral("ActionInvoked"), this,
-                SLOT(onActionInvoked(uint, QString)));
-    bus.connect(Service, Path, Interface, QStringLiteral("NotificationClosed"), this,
-                SLOT(onClosed(uint, uint)));
+    bus.connect(Service, Path, Interface, QStringLiteral("ActionInvoked"), this, SLOT(onActionInvoked(uint, QString)));
+    bus.connect(Service, Path, Interface, QStringLiteral("NotificationClosed"), this, SLOT(onClosed(uint, uint)));
 }
 
 bool DBusNotifier::available()
@@ -37,40 +35,35 @@ bool DBusNotifier::available()
         return false;
     if (bus.interface()->isServiceRegistered(Service))
         return true;
-    const QDBusReply<QStringList> activatable = bus.interface()->call(
-        QStringLiteral("ListActivatableNames"));
+    const QDBusReply<QStringList> activatable = bus.interface()->call(QStringLiteral("ListActivatableNames"));
     return activatable.isValid() && activatable.value().contains(Service);
 }
 
 void DBusNotifier::show(const Notification &n)
 {
-    QDBusMessage call = QDBusMessage::createMethodCall(Service, Path, Interface,
-                                                       QStringLiteral("Notify"));
+    QDBusMessage call = QDBusMessage::createMethodCall(Service, Path, Interface, QStringLiteral("Notify"));
     const uint replaces = n.replaces.isEmpty() ? 0u : m_replaceIds.value(n.replaces, 0u);
     QVariantMap hints;
     hints.insert(QStringLiteral("urgency"), QVariant::fromValue<uchar>(n.urgent ? 2 : 1));
     hints.insert(QStringLiteral("desktop-entry"), QStringLiteral("tavern"));
-    hints.insert(QStringLiteral("category"), n.urgent ? QStringLiteral("im.error")
-                                                      : QStringLiteral("im.received"));
-    call << QStringLiteral("Tavern") << replaces << QStringLiteral("tavern") << n.title
-         << escaped(n.body) << QStringList{QStringLiteral("default"), tr("Open")} << hints
-         << qint32(-1);
+    hints.insert(QStringLiteral("category"), n.urgent ? QStringLiteral("im.error") : QStringLiteral("im.received"));
+    call << QStringLiteral("Tavern") << replaces << QStringLiteral("tavern") << n.title << escaped(n.body)
+         << QStringList{QStringLiteral("default"), tr("Open")} << hints << qint32(-1);
     // Asynchronous: a slow notification server never stalls the app.
     auto *watcher = new QDBusPendingCallWatcher(QDBusConnection::sessionBus().asyncCall(call), this);
-    connect(watcher, &QDBusPendingCallWatcher::finished, this,
-            [this, watcher, room = n.roomId, key = n.replaces] {
-                watcher->deleteLater();
-                const QDBusPendingReply<uint> reply = *watcher;
-                if (reply.isError()) {
-                    Q_EMIT failed(reply.error().message());
-                    return;
-                }
-                m_lastId = reply.value();
-                m_rooms.insert(m_lastId, room);
-                if (!key.isEmpty())
-                    m_replaceIds.insert(key, m_lastId);
-                Q_EMIT shown(m_lastId);
-            });
+    connect(watcher, &QDBusPendingCallWatcher::finished, this, [this, watcher, room = n.roomId, key = n.replaces] {
+        watcher->deleteLater();
+        const QDBusPendingReply<uint> reply = *watcher;
+        if (reply.isError()) {
+            Q_EMIT failed(reply.error().message());
+            return;
+        }
+        m_lastId = reply.value();
+        m_rooms.insert(m_lastId, room);
+        if (!key.isEmpty())
+            m_replaceIds.insert(key, m_lastId);
+        Q_EMIT shown(m_lastId);
+    });
 }
 
 void DBusNotifier::onActionInvoked(uint id, const QString &action)
@@ -104,8 +97,7 @@ TrayNotifier::TrayNotifier(QSystemTrayIcon *tray, QObject *parent) : Notifier(pa
 void TrayNotifier::show(const Notification &n)
 {
     m_lastRoom = n.roomId;
-    m_tray->showMessage(n.title, n.body,
-                        n.urgent ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information);
+    m_tray->showMessage(n.title, n.body, n.urgent ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information);
 }
 
 } // namespace tavern::app

@@ -45,7 +45,7 @@ private Q_SLOTS:
     void onClosed(uint id, uint reason);
 
 private:
-    QHash<uint, QString> m_rooms;     // notification id -> room to open
+    QHash<uint, QString> m_rooms;      // notification id -> room to open
     QHash<QString, uint> m_replaceIds; // Notification::replaces -> id to replace
     uint m_lastId = 0;
 };

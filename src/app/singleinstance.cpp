@@ -11,7 +11,7 @@ namespace tavern::app {
 namespace {
 const QByteArray RaiseRequest = "raise\n";
 const QByteArray RaiseAnswer = "ok\n";
-}
+} // namespace
 
 SingleInstance::SingleInstance(const QString &profileDir, QObject *parent) : QObject(parent)
 {
@@ -19,10 +19,8 @@ SingleInstance::SingleInstance(const QString &profileDir, QObject *parent) : QOb
     const QString canonical = QFileInfo(profileDir).canonicalFilePath();
     // Socket names are short and per user; the profile path is hashed into one.
     m_name = QStringLiteral("tavern-")
-             + QString::fromLatin1(QCryptographicHash::hash(canonical.toUtf8(),
-                                                            QCryptographicHash::Sha256)
-                                       .toHex()
-                                       .left(24));
+             + QString::fromLatin1(
+                 QCryptographicHash::hash(canonical.toUtf8(), QCryptographicHash::Sha256).toHex().left(24));
     m_lock = std::make_unique<QLockFile>(QDir(canonical).filePath(QStringLiteral("tavern.lock")));
     m_lock->setStaleLockTime(0); // a lock whose process died is stale at once (PID checked)
 }

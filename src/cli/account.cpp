@@ -23,12 +23,15 @@ int accountCommand(const Args &a)
     if (a.command == QLatin1String("signup") || a.command == QLatin1String("login")) {
         const QUrl server(a.option(QStringLiteral("server")));
         if (a.positional.size() != 1 || !server.isValid() || server.scheme().isEmpty())
-            return fail(a, ExitUsage, QStringLiteral("usage: tavern-cli %1 USER --server ws://HOST:PORT").arg(a.command));
+            return fail(a, ExitUsage,
+                        QStringLiteral("usage: tavern-cli %1 USER --server ws://HOST:PORT").arg(a.command));
         if (a.command == QLatin1String("signup")) {
             auto secret = client::Session::signup(a.profile, server, a.positional[0], keyOptions(a));
             if (!secret)
                 return fail(a, ExitFailed, withKeychainHint(a, secret.error()));
-            print(a, {{QStringLiteral("username"), a.positional[0].trimmed().toLower()}, {QStringLiteral("accountSecret"), *secret}},
+            print(a,
+                  {{QStringLiteral("username"), a.positional[0].trimmed().toLower()},
+                   {QStringLiteral("accountSecret"), *secret}},
                   QStringLiteral("Account created.\n\nYour account secret:\n\n    %1\n\nWrite it down and keep it "
                                  "safe. It is the only way back into your account on a new device,\nand Tavern "
                                  "will not show it again.")
@@ -59,7 +62,8 @@ int accountCommand(const Args &a)
                     withKeychainHint(a, s.error()));
     const auto &id = (*s)->identity();
     print(a,
-          {{QStringLiteral("username"), id.username}, {QStringLiteral("server"), (*s)->server().toString()},
+          {{QStringLiteral("username"), id.username},
+           {QStringLiteral("server"), (*s)->server().toString()},
            {QStringLiteral("signKey"), client::hex(id.signing.publicKey)},
            {QStringLiteral("boxKey"), client::hex(id.box.publicKey)},
            {QStringLiteral("fingerprint"), fingerprint(id)}},

@@ -104,8 +104,8 @@ QString withKeychainHint(const Args &a, const Error &e)
 int fail(const Args &a, int code, const QString &message)
 {
     if (a.json) {
-        QJsonObject o{{QStringLiteral("ok"), false}, {QStringLiteral("error"), message},
-                      {QStringLiteral("exit"), code}};
+        QJsonObject o{
+            {QStringLiteral("ok"), false}, {QStringLiteral("error"), message}, {QStringLiteral("exit"), code}};
         std::fputs(QJsonDocument(o).toJson(QJsonDocument::Compact).append('\n').constData(), stdout);
     } else {
         std::fprintf(stderr, "tavern-cli: %s\n", qPrintable(message));
@@ -136,9 +136,9 @@ std::unique_ptr<client::Session> openSynced(const Args &a, int *exitCode)
         g_outboxMark = items->back().id;
     (*s)->start();
     if (!(*s)->waitForSync(a.option(QStringLiteral("timeout"), QStringLiteral("20")).toInt() * 1000)) {
-        *exitCode = fail(a, ExitFailed,
-                         QStringLiteral("Could not sync with %1. Is tavern-server running there?")
-                             .arg((*s)->server().toString()));
+        *exitCode = fail(
+            a, ExitFailed,
+            QStringLiteral("Could not sync with %1. Is tavern-server running there?").arg((*s)->server().toString()));
         return nullptr;
     }
     return std::move(s).value();
@@ -161,8 +161,9 @@ std::optional<QByteArray> findRoom(client::Session &s, const QString &ref)
 int finish(const Args &a, client::Session &s, const QJsonObject &json, const QString &human)
 {
     if (!s.flushOutbox(a.option(QStringLiteral("timeout"), QStringLiteral("20")).toInt() * 1000))
-        return fail(a, ExitFailed, QStringLiteral("Saved locally, but the server has not confirmed it yet; "
-                                                  "it will be sent the next time Tavern connects."));
+        return fail(a, ExitFailed,
+                    QStringLiteral("Saved locally, but the server has not confirmed it yet; "
+                                   "it will be sent the next time Tavern connects."));
     auto failed = s.cache().outbox(false);
     if (failed) {
         for (const auto &item : *failed) {

@@ -21,7 +21,8 @@ int contactCommand(const Args &a)
             arr.append(QJsonObject{{QStringLiteral("username"), r[0].toString()}, {QStringLiteral("trust"), t}});
             lines << QStringLiteral("%1  [%2]").arg(r[0].toString().leftJustified(16), t);
         }
-        print(a, {{QStringLiteral("contacts"), arr}}, lines.isEmpty() ? QStringLiteral("No contacts yet.") : lines.join(QLatin1Char('\n')));
+        print(a, {{QStringLiteral("contacts"), arr}},
+              lines.isEmpty() ? QStringLiteral("No contacts yet.") : lines.join(QLatin1Char('\n')));
         return ExitOk;
     }
     if (a.positional.size() != 2)
@@ -43,9 +44,13 @@ int contactCommand(const Args &a)
                                  number.mid(4, 4).join(QLatin1Char(' ')), number.mid(8, 4).join(QLatin1Char(' ')));
         if (t == client::Trust::KeyChanged)
             human += QStringLiteral("\n%1's key CHANGED. Compare the new safety number with them, then run "
-                                    "'contacts accept-key-change %1'.").arg(user);
-        print(a, {{QStringLiteral("username"), user}, {QStringLiteral("trust"), trustName(t)},
-                  {QStringLiteral("safetyNumber"), number.join(QLatin1Char(' '))}}, human);
+                                    "'contacts accept-key-change %1'.")
+                         .arg(user);
+        print(a,
+              {{QStringLiteral("username"), user},
+               {QStringLiteral("trust"), trustName(t)},
+               {QStringLiteral("safetyNumber"), number.join(QLatin1Char(' '))}},
+              human);
         return ExitOk;
     }
     Status r = Ok{};

@@ -91,11 +91,10 @@ int main(int argc, char **argv)
         std::fputs(Usage, stdout);
         return a.command.isEmpty() && !a.options.contains(QStringLiteral("help")) ? ExitUsage : ExitOk;
     }
-    static const QStringList account{QStringLiteral("signup"), QStringLiteral("login"),
-                                     QStringLiteral("whoami"), QStringLiteral("logout")};
-    static const QStringList messages{QStringLiteral("send"), QStringLiteral("read"),
-                                      QStringLiteral("watch"), QStringLiteral("notices"),
-                                      QStringLiteral("edit"), QStringLiteral("delete")};
+    static const QStringList account{QStringLiteral("signup"), QStringLiteral("login"), QStringLiteral("whoami"),
+                                     QStringLiteral("logout")};
+    static const QStringList messages{QStringLiteral("send"),    QStringLiteral("read"), QStringLiteral("watch"),
+                                      QStringLiteral("notices"), QStringLiteral("edit"), QStringLiteral("delete")};
     if (account.contains(a.command))
         return accountCommand(a);
     if (messages.contains(a.command))

@@ -22,8 +22,10 @@ QString deliveryName(client::MessageView::Delivery d)
 
 QJsonObject noticeJson(const storage::Notice &n)
 {
-    return {{QStringLiteral("kind"), n.kind}, {QStringLiteral("summary"), n.summary},
-            {QStringLiteral("evidence"), n.evidence}, {QStringLiteral("roomId"), client::hex(n.dbId)},
+    return {{QStringLiteral("kind"), n.kind},
+            {QStringLiteral("summary"), n.summary},
+            {QStringLiteral("evidence"), n.evidence},
+            {QStringLiteral("roomId"), client::hex(n.dbId)},
             {QStringLiteral("at"), QDateTime::fromMSecsSinceEpoch(n.atMs).toString(Qt::ISODate)}};
 }
 
@@ -43,26 +45,29 @@ QString messageLine(const client::MessageView &m)
 {
     const QString time = QDateTime::fromMSecsSinceEpoch(m.sentMs).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
     QString line = QStringLiteral("[%1] #%2 %3: %4")
-                       .arg(time, shortId(m.kegId), m.author,
-                            m.deleted ? QStringLiteral("(deleted)") : m.body);
+                       .arg(time, shortId(m.kegId), m.author, m.deleted ? QStringLiteral("(deleted)") : m.body);
     if (m.edited && !m.deleted)
         line += QStringLiteral("  (edited)");
     if (!m.readBy.isEmpty())
         line += QStringLiteral("  (read by %1)").arg(m.readBy.join(QStringLiteral(", ")));
     if (m.delivery == client::MessageView::Delivery::Queued || m.delivery == client::MessageView::Delivery::Failed)
-        line += QStringLiteral("  (%1%2)").arg(deliveryName(m.delivery), m.error.isEmpty() ? QString() : QStringLiteral(": ") + m.error);
+        line += QStringLiteral("  (%1%2)")
+                    .arg(deliveryName(m.delivery), m.error.isEmpty() ? QString() : QStringLiteral(": ") + m.error);
     return line;
 }
 
 QJsonObject messageJson(const client::MessageView &m)
 {
-    return {{QStringLiteral("kegId"), client::hex(m.kegId)}, {QStringLiteral("author"), m.author},
+    return {{QStringLiteral("kegId"), client::hex(m.kegId)},
+            {QStringLiteral("author"), m.author},
             // null while queued: the counter is given when the message goes out
-            {QStringLiteral("counter"), m.counter < quint64(client::UnsealedCounter) ? QJsonValue(qint64(m.counter))
-                                                                                    : QJsonValue()},
+            {QStringLiteral("counter"),
+             m.counter < quint64(client::UnsealedCounter) ? QJsonValue(qint64(m.counter)) : QJsonValue()},
             {QStringLiteral("body"), m.body},
-            {QStringLiteral("sentMs"), m.sentMs}, {QStringLiteral("delivery"), deliveryName(m.delivery)},
-            {QStringLiteral("edited"), m.edited}, {QStringLiteral("deleted"), m.deleted},
+            {QStringLiteral("sentMs"), m.sentMs},
+            {QStringLiteral("delivery"), deliveryName(m.delivery)},
+            {QStringLiteral("edited"), m.edited},
+            {QStringLiteral("deleted"), m.deleted},
             {QStringLiteral("readBy"), QJsonArray::fromStringList(m.readBy)}};
 }
 
@@ -103,28 +108,34 @@ int messageCommand(const Args &a)
     if (!a.positional.isEmpty()) {
         roomId = findRoom(*s, a.positional[0]);
         if (!roomId)
-            return fail(a, ExitNotFound, QStringLiteral("No single room matches '%1' (see 'tavern-cli rooms').").arg(a.positional[0]));
+            return fail(a, ExitNotFound,
+                        QStringLiteral("No single room matches '%1' (see 'tavern-cli rooms').").arg(a.positional[0]));
     }
     if (a.command == QLatin1String("send")) {
         if (!roomId || a.positional.size() != 2)
             return fail(a, ExitUsage, QStringLiteral("usage: send ROOM TEXT"));
         auto r = s->send(*roomId, a.positional[1]);
         if (!r)
-            return fail(a, r.code() == int(client::SessionError::KeyChanged) ? ExitSecurity : ExitFailed, r.error().message);
+            return fail(a, r.code() == int(client::SessionError::KeyChanged) ? ExitSecurity : ExitFailed,
+                        r.error().message);
         return finish(a, *s, {{QStringLiteral("roomId"), client::hex(*roomId)}}, QStringLiteral("Sent."));
     }
     if (a.command == QLatin1String("edit") || a.command == QLatin1String("delete")) {
         const bool isEdit = a.command == QLatin1String("edit");
         if (!roomId || a.positional.size() != (isEdit ? 3 : 2))
-            return fail(a, ExitUsage, isEdit ? QStringLiteral("usage: edit ROOM MESSAGE TEXT")
-                                             : QStringLiteral("usage: delete ROOM MESSAGE"));
+            return fail(a, ExitUsage,
+                        isEdit ? QStringLiteral("usage: edit ROOM MESSAGE TEXT")
+                               : QStringLiteral("usage: delete ROOM MESSAGE"));
         const auto kegId = findMessage(*s, *roomId, a.positional[1]);
         if (!kegId)
-            return fail(a, ExitNotFound, QStringLiteral("No single message matches '%1' (use the #id 'read' shows, "
-                                                        "or 'last').").arg(a.positional[1]));
+            return fail(a, ExitNotFound,
+                        QStringLiteral("No single message matches '%1' (use the #id 'read' shows, "
+                                       "or 'last').")
+                            .arg(a.positional[1]));
         auto r = isEdit ? s->edit(*roomId, *kegId, a.positional[2]) : s->redact(*roomId, *kegId);
         if (!r)
-            return fail(a, r.code() == int(client::SessionError::KeyChanged) ? ExitSecurity : ExitFailed, r.error().message);
+            return fail(a, r.code() == int(client::SessionError::KeyChanged) ? ExitSecurity : ExitFailed,
+                        r.error().message);
         return finish(a, *s, {{QStringLiteral("kegId"), client::hex(*kegId)}},
                       isEdit ? QStringLiteral("Edited.") : QStringLiteral("Deleted."));
     }
@@ -135,7 +146,8 @@ int messageCommand(const Args &a)
             arr.append(noticeJson(n));
             lines << noticeLine(n) + QStringLiteral("\n   evidence: ") + n.evidence;
         }
-        print(a, {{QStringLiteral("notices"), arr}}, lines.isEmpty() ? QStringLiteral("No security notices.") : lines.join(QLatin1Char('\n')));
+        print(a, {{QStringLiteral("notices"), arr}},
+              lines.isEmpty() ? QStringLiteral("No security notices.") : lines.join(QLatin1Char('\n')));
         return ExitOk;
     }
     if (a.command == QLatin1String("read")) {
@@ -153,7 +165,9 @@ int messageCommand(const Args &a)
         for (const QString &author : authors) {
             for (quint64 c : s->missingCounters(*roomId, author)) {
                 missing.append(QJsonObject{{QStringLiteral("author"), author}, {QStringLiteral("counter"), qint64(c)}});
-                lines << QStringLiteral("-- message %1 from %2 is missing (the server did not deliver it)").arg(c).arg(author);
+                lines << QStringLiteral("-- message %1 from %2 is missing (the server did not deliver it)")
+                             .arg(c)
+                             .arg(author);
             }
         }
         QJsonArray notes;
@@ -161,7 +175,8 @@ int messageCommand(const Args &a)
             notes.append(noticeJson(n));
             lines << noticeLine(n);
         }
-        const QJsonObject out{{QStringLiteral("messages"), arr}, {QStringLiteral("missing"), missing},
+        const QJsonObject out{{QStringLiteral("messages"), arr},
+                              {QStringLiteral("missing"), missing},
                               {QStringLiteral("notices"), notes}};
         const QString human = lines.isEmpty() ? QStringLiteral("No messages yet.") : lines.join(QLatin1Char('\n'));
         if (a.flag(QStringLiteral("mark-read"))) {

@@ -38,10 +38,14 @@ int listRooms(const Args &a, client::Session &s, bool invitationsOnly)
         const auto *room = s.room(r.roomId);
         const auto &v = room->head().version();
         const keg::Member *me = v.member(s.username().toUtf8());
-        QJsonObject o{{QStringLiteral("roomId"), client::hex(r.roomId)}, {QStringLiteral("name"), r.name},
-                      {QStringLiteral("topic"), r.topic}, {QStringLiteral("invited"), r.invited},
-                      {QStringLiteral("members"), r.members}, {QStringLiteral("version"), qint64(r.version)}};
-        QString line = QStringLiteral("%1  %2  (%3 members)").arg(client::hex(r.roomId).left(12), r.name).arg(r.members);
+        QJsonObject o{{QStringLiteral("roomId"), client::hex(r.roomId)},
+                      {QStringLiteral("name"), r.name},
+                      {QStringLiteral("topic"), r.topic},
+                      {QStringLiteral("invited"), r.invited},
+                      {QStringLiteral("members"), r.members},
+                      {QStringLiteral("version"), qint64(r.version)}};
+        QString line =
+            QStringLiteral("%1  %2  (%3 members)").arg(client::hex(r.roomId).left(12), r.name).arg(r.members);
         if (r.invited) {
             const QString inviter = QString::fromUtf8(me->invitedBy);
             QStringList others;
@@ -62,9 +66,11 @@ int listRooms(const Args &a, client::Session &s, bool invitationsOnly)
         lines << line;
     }
     if (lines.isEmpty())
-        lines << (invitationsOnly ? QStringLiteral("No invitations.")
-                                  : QStringLiteral("No rooms yet: create one with 'create-room NAME', or wait for an invitation."));
-    print(a, {{invitationsOnly ? QStringLiteral("invitations") : QStringLiteral("rooms"), arr}}, lines.join(QLatin1Char('\n')));
+        lines << (invitationsOnly
+                      ? QStringLiteral("No invitations.")
+                      : QStringLiteral("No rooms yet: create one with 'create-room NAME', or wait for an invitation."));
+    print(a, {{invitationsOnly ? QStringLiteral("invitations") : QStringLiteral("rooms"), arr}},
+          lines.join(QLatin1Char('\n')));
     return ExitOk;
 }
 
@@ -76,13 +82,17 @@ int members(const Args &a, client::Session &s, const QByteArray &roomId)
     for (const keg::Member &m : v.members) {
         const QString name = QString::fromUtf8(m.username);
         const QString trust = name == s.username() ? QStringLiteral("you") : trustName(s.trust(name));
-        arr.append(QJsonObject{{QStringLiteral("username"), name}, {QStringLiteral("role"), keg::roleName(m.role)},
-                               {QStringLiteral("state"), stateName(m.state)}, {QStringLiteral("trust"), trust},
+        arr.append(QJsonObject{{QStringLiteral("username"), name},
+                               {QStringLiteral("role"), keg::roleName(m.role)},
+                               {QStringLiteral("state"), stateName(m.state)},
+                               {QStringLiteral("trust"), trust},
                                {QStringLiteral("invitedBy"), QString::fromUtf8(m.invitedBy)}});
-        lines << QStringLiteral("%1  %2  %3  [%4]").arg(name.leftJustified(16), keg::roleName(m.role).leftJustified(10),
-                                                      stateName(m.state).leftJustified(8), trust);
+        lines << QStringLiteral("%1  %2  %3  [%4]")
+                     .arg(name.leftJustified(16), keg::roleName(m.role).leftJustified(10),
+                          stateName(m.state).leftJustified(8), trust);
     }
-    print(a, {{QStringLiteral("members"), arr}, {QStringLiteral("version"), qint64(v.version)}}, lines.join(QLatin1Char('\n')));
+    print(a, {{QStringLiteral("members"), arr}, {QStringLiteral("version"), qint64(v.version)}},
+          lines.join(QLatin1Char('\n')));
     return ExitOk;
 }
 
@@ -90,10 +100,11 @@ int members(const Args &a, client::Session &s, const QByteArray &roomId)
 
 int roomCommand(const Args &a)
 {
-    static const QStringList known{QStringLiteral("rooms"), QStringLiteral("create-room"), QStringLiteral("invite"),
-                                   QStringLiteral("invitations"), QStringLiteral("accept"), QStringLiteral("decline"),
-                                   QStringLiteral("leave"), QStringLiteral("remove"), QStringLiteral("role"),
-                                   QStringLiteral("settings"), QStringLiteral("members")};
+    static const QStringList known{
+        QStringLiteral("rooms"),       QStringLiteral("create-room"), QStringLiteral("invite"),
+        QStringLiteral("invitations"), QStringLiteral("accept"),      QStringLiteral("decline"),
+        QStringLiteral("leave"),       QStringLiteral("remove"),      QStringLiteral("role"),
+        QStringLiteral("settings"),    QStringLiteral("members")};
     if (!known.contains(a.command))
         return fail(a, ExitUsage, QStringLiteral("unknown command '%1' (see tavern-cli --help)").arg(a.command));
     int code = ExitOk;
@@ -104,7 +115,8 @@ int roomCommand(const Args &a)
         return listRooms(a, *s, a.command == QLatin1String("invitations"));
     if (a.command == QLatin1String("create-room")) {
         if (a.positional.size() != 1)
-            return fail(a, ExitUsage, QStringLiteral("usage: create-room NAME [--topic T] [--history shared|since-join]"));
+            return fail(a, ExitUsage,
+                        QStringLiteral("usage: create-room NAME [--topic T] [--history shared|since-join]"));
         auto history = parseHistory(a.option(QStringLiteral("history"), QStringLiteral("shared")));
         if (!history)
             return fail(a, ExitUsage, QStringLiteral("--history is shared or since-join"));
@@ -118,7 +130,8 @@ int roomCommand(const Args &a)
         return fail(a, ExitUsage, QStringLiteral("%1 needs a ROOM").arg(a.command));
     auto roomId = findRoom(*s, a.positional[0]);
     if (!roomId)
-        return fail(a, ExitNotFound, QStringLiteral("No single room matches '%1' (see 'tavern-cli rooms').").arg(a.positional[0]));
+        return fail(a, ExitNotFound,
+                    QStringLiteral("No single room matches '%1' (see 'tavern-cli rooms').").arg(a.positional[0]));
     Status r = Ok{};
     QString done;
     if (a.command == QLatin1String("members"))
@@ -127,7 +140,10 @@ int roomCommand(const Args &a)
         auto role = parseRole(a.option(QStringLiteral("role"), QStringLiteral("member")));
         auto history = parseHistory(a.option(QStringLiteral("history"), QStringLiteral("shared")));
         if (a.positional.size() != 2 || !role || !history)
-            return fail(a, ExitUsage, QStringLiteral("usage: invite ROOM USER [--role member|guest|moderator|admin] [--history shared|since-join]"));
+            return fail(
+                a, ExitUsage,
+                QStringLiteral(
+                    "usage: invite ROOM USER [--role member|guest|moderator|admin] [--history shared|since-join]"));
         r = s->invite(*roomId, a.positional[1], *role, *history);
         done = QStringLiteral("Invited %1 as %2.").arg(a.positional[1], keg::roleName(*role));
     } else if (a.command == QLatin1String("accept")) {
@@ -160,7 +176,8 @@ int roomCommand(const Args &a)
         done = QStringLiteral("Settings saved.");
     }
     if (!r)
-        return fail(a, r.code() == int(client::SessionError::KeyChanged) ? ExitSecurity : ExitFailed, r.error().message);
+        return fail(a, r.code() == int(client::SessionError::KeyChanged) ? ExitSecurity : ExitFailed,
+                    r.error().message);
     return finish(a, *s, {{QStringLiteral("roomId"), client::hex(*roomId)}}, done);
 }
 

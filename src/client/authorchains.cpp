@@ -82,9 +82,8 @@ QList<int> authorOrdered(const QList<TimelineItem> &serverOrder)
     QList<int> out(serverOrder.size());
     for (auto it = slots.begin(); it != slots.end(); ++it) {
         QList<int> byCounter = it.value();
-        std::stable_sort(byCounter.begin(), byCounter.end(), [&](int a, int b) {
-            return serverOrder[a].counter < serverOrder[b].counter;
-        });
+        std::stable_sort(byCounter.begin(), byCounter.end(),
+                         [&](int a, int b) { return serverOrder[a].counter < serverOrder[b].counter; });
         for (int k = 0; k < it.value().size(); ++k)
             out[it.value()[k]] = byCounter[k];
     }

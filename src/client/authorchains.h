@@ -13,19 +13,19 @@
 namespace tavern::client {
 
 enum class Placement {
-    Accepted,        // new, consistent with what is known
-    Duplicate,       // the same message again (a replay): show it once
-    Equivocation,    // another message under a counter already used: security notice
-    BrokenLink,      // previous-hash does not match the neighbour we hold: security notice
-    AfterDeparture,  // counter above the one recorded when the author left or was removed
+    Accepted,       // new, consistent with what is known
+    Duplicate,      // the same message again (a replay): show it once
+    Equivocation,   // another message under a counter already used: security notice
+    BrokenLink,     // previous-hash does not match the neighbour we hold: security notice
+    AfterDeparture, // counter above the one recorded when the author left or was removed
 };
 
 class AuthorChains
 {
 public:
     // Records a message whose signature and membership were already verified.
-    [[nodiscard]] Placement add(const QString &author, quint64 counter,
-                                const QByteArray &previousHash, const QByteArray &hash);
+    [[nodiscard]] Placement add(const QString &author, quint64 counter, const QByteArray &previousHash,
+                                const QByteArray &hash);
     // Counters below the author's highest that never arrived ("message missing" markers).
     // fromFirstHeld: count only from the lowest counter held, for a reader who joined later
     // without the earlier keys (the author's older messages are unreadable by design, not

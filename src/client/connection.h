@@ -60,8 +60,8 @@ public:
 
 Q_SIGNALS:
     void stateChanged(tavern::client::Connection::State state);
-    void opened();   // socket open (before login)
-    void ready();    // logged in; after every reconnect
+    void opened(); // socket open (before login)
+    void ready();  // logged in; after every reconnect
     void pushReceived(const tavern::protocol::Frame &push);
     // Login refused (wrong keys, unknown user): reconnecting won't help.
     void fatalError(const QString &message);

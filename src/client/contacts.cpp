@@ -70,7 +70,8 @@ Result<crypto::PublicIdentity> Session::lookupContact(const QString &username)
     if (!out)
         loop.exec();
     if (!*out)
-        return Error{int(SessionError::Server), QStringLiteral("Could not look up %1: %2").arg(username, out->error().message)};
+        return Error{int(SessionError::Server),
+                     QStringLiteral("Could not look up %1: %2").arg(username, out->error().message)};
     const QCborMap &m = out->value();
     crypto::PublicIdentity id{m.value(QStringLiteral("username")).toString(),
                               m.value(QStringLiteral("signKey")).toByteArray(),
@@ -79,8 +80,9 @@ Result<crypto::PublicIdentity> Session::lookupContact(const QString &username)
     if (!crypto::verify(id.signPublicKey, crypto::ctx::SignupSig,
                         protocol::signupMessage(id.username, id.signPublicKey, id.boxPublicKey),
                         m.value(QStringLiteral("sig")).toByteArray()))
-        return Error{int(SessionError::Refused),
-                     QStringLiteral("The server's keys for %1 are not self-signed; Tavern refused them.").arg(username)};
+        return Error{
+            int(SessionError::Refused),
+            QStringLiteral("The server's keys for %1 are not self-signed; Tavern refused them.").arg(username)};
     bool changed = false, fresh = false;
     if (auto r = checkAgainstPin(*this, m_cache, id.username, id.signPublicKey, id.boxPublicKey, &changed, &fresh); !r)
         return r.error();
@@ -90,7 +92,8 @@ Result<crypto::PublicIdentity> Session::lookupContact(const QString &username)
     }
     if (changed)
         addNotice({}, QStringLiteral("key-changed"),
-                  QStringLiteral("%1's safety number changed. Sending to %1 is blocked until you review it.").arg(id.username),
+                  QStringLiteral("%1's safety number changed. Sending to %1 is blocked until you review it.")
+                      .arg(id.username),
                   QStringLiteral("new signing key %1").arg(hex(id.signPublicKey)));
     return id;
 }
@@ -112,7 +115,8 @@ Status Session::pinMember(const QByteArray &roomId, const keg::Member &m)
     if (changed)
         addNotice(roomId, QStringLiteral("key-changed"),
                   QStringLiteral("%1 is in this room with keys other than the ones you pinned. Sending is "
-                                 "blocked until you review %1's safety number.").arg(name),
+                                 "blocked until you review %1's safety number.")
+                      .arg(name),
                   QStringLiteral("room key %1").arg(hex(m.signPublicKey)));
     return Ok{};
 }
@@ -128,9 +132,11 @@ Trust Session::trust(const QString &username)
 Status Session::markVerified(const QString &username)
 {
     if (trust(username) == Trust::KeyChanged)
-        return Error{int(SessionError::KeyChanged), QStringLiteral("Accept or reject %1's new key first.").arg(username)};
+        return Error{int(SessionError::KeyChanged),
+                     QStringLiteral("Accept or reject %1's new key first.").arg(username)};
     if (!pinnedContact(username))
-        return Error{int(SessionError::Refused), QStringLiteral("No key is pinned for %1 yet; look them up first.").arg(username)};
+        return Error{int(SessionError::Refused),
+                     QStringLiteral("No key is pinned for %1 yet; look them up first.").arg(username)};
     if (trust(username) == Trust::Verified)
         return Ok{};
     return m_cache.transaction([&]() -> Status {
@@ -157,17 +163,19 @@ Status Session::logContactPin(const QString &username, const QByteArray &keys, b
 Status Session::acceptKeyChange(const QString &username)
 {
     auto pending = m_cache.select(QStringLiteral("SELECT pending_sign_pk, pending_box_pk FROM contacts "
-                                                 "WHERE username = ? AND pending_sign_pk IS NOT NULL"), {username});
+                                                 "WHERE username = ? AND pending_sign_pk IS NOT NULL"),
+                                  {username});
     if (!pending)
         return pending.error();
     if (pending->empty())
         return Ok{};
     const QByteArray keys = pending->front()[0].toByteArray() + pending->front()[1].toByteArray();
     return m_cache.transaction([&]() -> Status {
-        if (auto r = m_cache.exec(QStringLiteral("UPDATE contacts SET sign_pk = pending_sign_pk, box_pk = pending_box_pk, "
-                                                 "pending_sign_pk = NULL, pending_box_pk = NULL, trust = ? "
-                                                 "WHERE username = ? AND pending_sign_pk IS NOT NULL"),
-                                  {int(Trust::TrustedOnFirstUse), username});
+        if (auto r =
+                m_cache.exec(QStringLiteral("UPDATE contacts SET sign_pk = pending_sign_pk, box_pk = pending_box_pk, "
+                                            "pending_sign_pk = NULL, pending_box_pk = NULL, trust = ? "
+                                            "WHERE username = ? AND pending_sign_pk IS NOT NULL"),
+                             {int(Trust::TrustedOnFirstUse), username});
             !r)
             return r;
         return logContactPin(username, keys, true);

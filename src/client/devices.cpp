@@ -26,8 +26,7 @@ QString deviceName()
     for (uint c : name.toUcs4()) {
         const auto cat = QChar::category(c);
         if (cat == QChar::Other_Control || cat == QChar::Other_Format || cat == QChar::Separator_Line
-            || cat == QChar::Separator_Paragraph
-            || cat == QChar::Other_Surrogate)
+            || cat == QChar::Separator_Paragraph || cat == QChar::Other_Surrogate)
             continue;
         if (points.size() == protocol::DeviceNameMaxChars)
             break;
@@ -56,10 +55,9 @@ void Session::listDevices(std::function<void(Result<QList<DeviceInfo>>)> done)
         const QCborArray list = r->value(QStringLiteral("devices")).toArray();
         for (const QCborValue &v : list) {
             const QCborMap m = v.toMap();
-            out.append(DeviceInfo{m.value(QStringLiteral("id")).toByteArray(),
-                                  m.value(QStringLiteral("name")).toString(),
-                                  m.value(QStringLiteral("since")).toInteger(),
-                                  m.value(QStringLiteral("current")).toBool()});
+            out.append(
+                DeviceInfo{m.value(QStringLiteral("id")).toByteArray(), m.value(QStringLiteral("name")).toString(),
+                           m.value(QStringLiteral("since")).toInteger(), m.value(QStringLiteral("current")).toBool()});
         }
         done(out);
     });

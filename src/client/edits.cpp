@@ -35,15 +35,16 @@ std::optional<Session::Target> Session::messageTarget(const QByteArray &dbId, co
     return Target{r[0].toString(), r[1].toByteArray(), r[2].toInt(), r[3].toBool()};
 }
 
-Status Session::applyChange(RoomState &, const QByteArray &dbId, const storage::CachedKeg &cached,
-                            const keg::Keg &k, const keg::MessagePayload &msg, bool mayRedactOthers)
+Status Session::applyChange(RoomState &, const QByteArray &dbId, const storage::CachedKeg &cached, const keg::Keg &k,
+                            const keg::MessagePayload &msg, bool mayRedactOthers)
 {
     const bool isEdit = k.type == keg::KegType::Edit;
     int kind = isEdit ? KindEdit : mayRedactOthers ? KindRedactionByRole : KindRedaction;
     QString refusal;
     const auto target = messageTarget(dbId, msg.target);
     if (msg.target == QByteArray(keg::KegIdBytes, '\0')) {
-        refusal = QStringLiteral("%1's %2 names no message").arg(k.author, isEdit ? QStringLiteral("edit") : QStringLiteral("deletion"));
+        refusal = QStringLiteral("%1's %2 names no message")
+                      .arg(k.author, isEdit ? QStringLiteral("edit") : QStringLiteral("deletion"));
     } else if (target && target->kind != KindMessage) {
         refusal = QStringLiteral("%1's %2 names an edit or deletion, not a message")
                       .arg(k.author, isEdit ? QStringLiteral("edit") : QStringLiteral("deletion"));
@@ -52,13 +53,15 @@ Status Session::applyChange(RoomState &, const QByteArray &dbId, const storage::
                       .arg(k.author, target->author);
     } else if (target && kind == KindRedaction && target->author != k.author) {
         refusal = QStringLiteral("%1 tried to delete %2's message without a role allowed to remove other "
-                                 "people's messages").arg(k.author, target->author);
+                                 "people's messages")
+                      .arg(k.author, target->author);
     }
     if (!target && refusal.isEmpty())
         m_awaited[dbId].insert(msg.target); // settled when it arrives: settleTarget
     if (!refusal.isEmpty()) {
         kind = KindRefused;
-        addNotice(dbId, QStringLiteral("unauthorised-change"), QStringLiteral("A change was not applied: %1.").arg(refusal),
+        addNotice(dbId, QStringLiteral("unauthorised-change"),
+                  QStringLiteral("A change was not applied: %1.").arg(refusal),
                   QStringLiteral("%1, target %2").arg(where(cached), hex(msg.target)));
     }
     const QByteArray body = kind == KindEdit ? msg.body.toUtf8() : QByteArray();
@@ -100,11 +103,13 @@ Status Session::settleTarget(const QByteArray &dbId, const QByteArray &kegId, co
         addNotice(dbId, QStringLiteral("unauthorised-change"),
                   QStringLiteral("A change was not applied: %1 tried to %2 %3's message%4.")
                       .arg(by, kind == KindEdit ? QStringLiteral("edit") : QStringLiteral("delete"), author,
-                           kind == KindEdit ? QStringLiteral("; only its author may edit a message")
-                                            : QStringLiteral(" without a role allowed to remove other people's messages")),
+                           kind == KindEdit
+                               ? QStringLiteral("; only its author may edit a message")
+                               : QStringLiteral(" without a role allowed to remove other people's messages")),
                   QStringLiteral("keg %1, target %2").arg(hex(c[0].toByteArray()), hex(kegId)));
-        if (auto r = m_cache.exec(QStringLiteral("UPDATE messages SET kind = 9, body = ? WHERE db_id = ? AND keg_id = ?"),
-                                  {m_vault.seal("message-body", QByteArray()), dbId, c[0].toByteArray()});
+        if (auto r =
+                m_cache.exec(QStringLiteral("UPDATE messages SET kind = 9, body = ? WHERE db_id = ? AND keg_id = ?"),
+                             {m_vault.seal("message-body", QByteArray()), dbId, c[0].toByteArray()});
             !r)
             return r;
     }
@@ -115,8 +120,8 @@ Status Session::settleTarget(const QByteArray &dbId, const QByteArray &kegId, co
             return r;
     }
     // Receipts that came first: each must name this message's hash.
-    auto receipts = m_cache.select(QStringLiteral("SELECT reader, hash, keg_id FROM receipts WHERE db_id = ? AND target = ?"),
-                                   {dbId, kegId});
+    auto receipts = m_cache.select(
+        QStringLiteral("SELECT reader, hash, keg_id FROM receipts WHERE db_id = ? AND target = ?"), {dbId, kegId});
     if (!receipts)
         return receipts.error();
     for (const auto &r : *receipts) {
@@ -124,7 +129,8 @@ Status Session::settleTarget(const QByteArray &dbId, const QByteArray &kegId, co
             continue;
         addNotice(dbId, QStringLiteral("bad-receipt"),
                   QStringLiteral("%1's read receipt names %2's message with another hash than the message you "
-                                 "hold; it was not counted.").arg(r[0].toString(), author),
+                                 "hold; it was not counted.")
+                      .arg(r[0].toString(), author),
                   QStringLiteral("receipt keg %1, target %2").arg(hex(r[2].toByteArray()), hex(kegId)));
         if (auto d = m_cache.exec(QStringLiteral("DELETE FROM receipts WHERE db_id = ? AND target = ? AND reader = ?"),
                                   {dbId, kegId, r[0].toString()});
@@ -149,15 +155,17 @@ Status Session::applyReceipt(RoomState &room, const QByteArray &dbId, const stor
     if (known.isEmpty())
         return refuse(QStringLiteral("unknown-head"),
                       QStringLiteral("%1 wrote it under room version %2, which this device has not verified")
-                          .arg(k.author).arg(receipt->headVersion));
+                          .arg(k.author)
+                          .arg(receipt->headVersion));
     if (!crypto::constantTimeEquals(known, receipt->headHash))
-        return refuse(QStringLiteral("fork"), QStringLiteral("%1 wrote it under a room version that differs from yours")
-                                                  .arg(k.author));
+        return refuse(QStringLiteral("fork"),
+                      QStringLiteral("%1 wrote it under a room version that differs from yours").arg(k.author));
     auto member = room.memberAt(receipt->headVersion, k.author);
     if (!member || member->state != keg::InviteState::Joined
         || !keg::roleAllows(member->role, keg::Privilege::SendReceipt))
-        return refuse(QStringLiteral("unauthorised-change"),
-                      QStringLiteral("%1 was not a joined member in room version %2").arg(k.author).arg(receipt->headVersion));
+        return refuse(
+            QStringLiteral("unauthorised-change"),
+            QStringLiteral("%1 was not a joined member in room version %2").arg(k.author).arg(receipt->headVersion));
     const auto target = messageTarget(dbId, receipt->target);
     if (target && (target->kind != KindMessage || !crypto::constantTimeEquals(target->hash, receipt->messageHash)))
         return refuse(QStringLiteral("bad-receipt"),
@@ -165,10 +173,10 @@ Status Session::applyReceipt(RoomState &room, const QByteArray &dbId, const stor
                           .arg(k.author, target->author));
     if (!target)
         m_awaited[dbId].insert(receipt->target); // checked when it arrives: settleTarget
-    return m_cache.exec(QStringLiteral("INSERT INTO receipts (db_id, target, reader, hash, keg_id, at_ms) "
-                                       "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"),
-                        {dbId, receipt->target, k.author, receipt->messageHash, cached.kegId,
-                         qint64(receipt->timestampMs)});
+    return m_cache.exec(
+        QStringLiteral("INSERT INTO receipts (db_id, target, reader, hash, keg_id, at_ms) "
+                       "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"),
+        {dbId, receipt->target, k.author, receipt->messageHash, cached.kegId, qint64(receipt->timestampMs)});
 }
 
 Status Session::canWrite(const QByteArray &roomId, keg::Privilege need)
@@ -196,15 +204,17 @@ Status Session::canWrite(const QByteArray &roomId, keg::Privilege need)
         if (trust(name) == Trust::KeyChanged)
             return Error{int(SessionError::KeyChanged),
                          QStringLiteral("%1's safety number changed. Review it ('contacts show %1') and "
-                                        "accept the new key before sending.").arg(name)};
+                                        "accept the new key before sending.")
+                             .arg(name)};
     }
     if (!room->keys().get(head.version().currentGeneration()))
-        return Error{int(SessionError::Refused), QStringLiteral("This device does not hold the room's current key yet.")};
+        return Error{int(SessionError::Refused),
+                     QStringLiteral("This device does not hold the room's current key yet.")};
     return Ok{};
 }
 
-Status Session::postChange(const QByteArray &roomId, keg::KegType type, const QString &text,
-                           const QByteArray &target, int kind)
+Status Session::postChange(const QByteArray &roomId, keg::KegType type, const QString &text, const QByteArray &target,
+                           int kind)
 {
     if (text.toUtf8().size() > keg::MaxMessageBody)
         return Error{int(SessionError::Refused),
@@ -223,9 +233,8 @@ Status Session::postChange(const QByteArray &roomId, keg::KegType type, const QS
         if (auto s = m_cache.exec(QStringLiteral("INSERT INTO messages (db_id, keg_id, author, counter, hash, "
                                                  "prev_hash, kind, target, body, sent_ms, server_order) "
                                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                                  {roomId, kegId, m_identity->username, UnsealedCounter, QByteArray(""),
-                                   QByteArray(""), kind, target, m_vault.seal("message-body", text.toUtf8()), now,
-                                   UnsentOrder});
+                                  {roomId, kegId, m_identity->username, UnsealedCounter, QByteArray(""), QByteArray(""),
+                                   kind, target, m_vault.seal("message-body", text.toUtf8()), now, UnsentOrder});
             !s)
             return s;
         if (kind == KindRedaction || kind == KindRedactionByRole) {
@@ -256,7 +265,8 @@ Result<QCborMap> Session::sealQueued(const storage::OutboxItem &item, int type)
     const auto &row = rows->front();
     const int kind = row[0].toInt();
     // What allowed it when it was typed must still hold now (removed, demoted, a key changed).
-    if (auto c = canWrite(item.dbId, kind == KindRedactionByRole ? keg::Privilege::RedactOthers : keg::Privilege::Post); !c)
+    if (auto c = canWrite(item.dbId, kind == KindRedactionByRole ? keg::Privilege::RedactOthers : keg::Privilege::Post);
+        !c)
         return c.error();
     auto body = m_vault.open("message-body", row[2].toByteArray());
     if (!body)
@@ -268,17 +278,21 @@ Result<QCborMap> Session::sealQueued(const storage::OutboxItem &item, int type)
     if (!key)
         return Error{int(SessionError::NotInRoom), QStringLiteral("this device does not hold the room's current key")};
     const quint64 counter = room->authors().highest(m_identity->username) + 1;
-    keg::MessagePayload payload{counter, room->authors().hashOf(m_identity->username, counter - 1),
-                                head.version().version, head.hash(), quint64(row[3].toLongLong()),
-                                QString::fromUtf8(*body), row[1].toByteArray()};
+    keg::MessagePayload payload{counter,
+                                room->authors().hashOf(m_identity->username, counter - 1),
+                                head.version().version,
+                                head.hash(),
+                                quint64(row[3].toLongLong()),
+                                QString::fromUtf8(*body),
+                                row[1].toByteArray()};
     crypto::wipe(*body);
     if (payload.previousHash.isEmpty())
         payload.previousHash = QByteArray(32, '\0');
     if (payload.target.isEmpty())
         payload.target = QByteArray(keg::KegIdBytes, '\0');
     QByteArray plain = keg::encodeMessage(payload);
-    keg::Keg k = keg::sealKeg({item.dbId, item.kegId, keg::KegType(type), gen, 1}, plain, *key,
-                              m_identity->username, m_identity->signing);
+    keg::Keg k = keg::sealKeg({item.dbId, item.kegId, keg::KegType(type), gen, 1}, plain, *key, m_identity->username,
+                              m_identity->signing);
     crypto::wipe(plain);
     const QByteArray hash = keg::kegContentHash(k);
     QCborMap put;
@@ -360,10 +374,10 @@ Status Session::markRead(const QByteArray &roomId, const QByteArray &kegId)
     put.insert(QStringLiteral("dbId"), roomId);
     put.insert(QStringLiteral("kegs"), QCborArray{keg::encodeKeg(k)});
     auto r = m_cache.transaction([&]() -> Status {
-        if (auto s = m_cache.exec(QStringLiteral("INSERT INTO receipts (db_id, target, reader, hash, keg_id, at_ms) "
-                                                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"),
-                                  {roomId, kegId, m_identity->username, target->hash, k.kegId,
-                                   qint64(payload.timestampMs)});
+        if (auto s =
+                m_cache.exec(QStringLiteral("INSERT INTO receipts (db_id, target, reader, hash, keg_id, at_ms) "
+                                            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"),
+                             {roomId, kegId, m_identity->username, target->hash, k.kegId, qint64(payload.timestampMs)});
             !s)
             return s;
         return enqueue(roomId, k.kegId, protocol::op::KegPut, put);

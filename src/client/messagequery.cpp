@@ -18,7 +18,8 @@ namespace {
 constexpr qint64 Max = std::numeric_limits<qint64>::max();
 
 // Columns every range query selects, in this order.
-const QString Columns = QStringLiteral("m.rowid, m.server_order, m.keg_id, m.author, m.counter, m.body, m.sent_ms, m.hash");
+const QString Columns =
+    QStringLiteral("m.rowid, m.server_order, m.keg_id, m.author, m.counter, m.body, m.sent_ms, m.hash");
 
 struct Raw
 {
@@ -58,9 +59,10 @@ struct Keys
 // Rows in the room's order between the first and last of `rows` (sorted), kind 0.
 Keys seqRange(const QByteArray &roomId, const std::vector<Raw> &rows)
 {
-    return {QStringLiteral("SELECT keg_id FROM messages WHERE db_id = ? AND kind = 0 AND (server_order, rowid) >= (?, ?) "
-                           "AND (server_order, rowid) <= (?, ?)"),
-            {roomId, rows.front().seq.order, rows.front().seq.row, rows.back().seq.order, rows.back().seq.row}};
+    return {
+        QStringLiteral("SELECT keg_id FROM messages WHERE db_id = ? AND kind = 0 AND (server_order, rowid) >= (?, ?) "
+                       "AND (server_order, rowid) <= (?, ?)"),
+        {roomId, rows.front().seq.order, rows.front().seq.row, rows.back().seq.order, rows.back().seq.row}};
 }
 
 // Turns raw rows (any order) into views as Session::messages makes them, in the room's order
@@ -90,19 +92,20 @@ QList<MessageView> finish(storage::Cache &cache, const storage::Vault &vault, co
     if (own) {
         QVariantList args{roomId};
         args += keys->args;
-        if (auto o = cache.select(QStringLiteral("SELECT keg_id, state, error FROM outbox WHERE db_id = ? AND keg_id IN "
-                                                 "(%1) ORDER BY id")
-                                      .arg(keys->sql),
-                                  args)) {
+        if (auto o =
+                cache.select(QStringLiteral("SELECT keg_id, state, error FROM outbox WHERE db_id = ? AND keg_id IN "
+                                            "(%1) ORDER BY id")
+                                 .arg(keys->sql),
+                             args)) {
             for (const auto &item : *o) {
                 const auto it = index.constFind(item[0].toByteArray());
                 if (it == index.constEnd() || rows[std::size_t(*it)].view.author != me)
                     continue;
                 MessageView &v = rows[std::size_t(*it)].view;
                 const auto state = storage::OutboxState(item[1].toInt());
-                v.delivery = state == storage::OutboxState::Queued ? MessageView::Delivery::Queued
+                v.delivery = state == storage::OutboxState::Queued   ? MessageView::Delivery::Queued
                              : state == storage::OutboxState::Failed ? MessageView::Delivery::Failed
-                                                                      : MessageView::Delivery::Sent;
+                                                                     : MessageView::Delivery::Sent;
                 v.error = item[2].toString();
             }
         }
@@ -113,13 +116,15 @@ QList<MessageView> finish(storage::Cache &cache, const storage::Vault &vault, co
     {
         QVariantList args{roomId};
         args += keys->args;
-        auto changes = cache.select(QStringLiteral("SELECT target, author, counter, kind, body, server_order, rowid FROM "
-                                                   "messages WHERE db_id = ? AND kind IN (1, 2, 3) AND target IN (%1)")
-                                        .arg(keys->sql),
-                                    args);
+        auto changes =
+            cache.select(QStringLiteral("SELECT target, author, counter, kind, body, server_order, rowid FROM "
+                                        "messages WHERE db_id = ? AND kind IN (1, 2, 3) AND target IN (%1)")
+                             .arg(keys->sql),
+                         args);
         if (changes && !changes->empty()) {
             std::sort(changes->begin(), changes->end(), [](const auto &x, const auto &y) {
-                return std::pair(x[5].toLongLong(), x[6].toLongLong()) < std::pair(y[5].toLongLong(), y[6].toLongLong());
+                return std::pair(x[5].toLongLong(), x[6].toLongLong())
+                       < std::pair(y[5].toLongLong(), y[6].toLongLong());
             });
             QHash<QByteArray, quint64> newestEdit;
             for (const auto &c : *changes) {
@@ -311,8 +316,8 @@ int Session::messageCount(const QByteArray &roomId, const QByteArray &afterKegId
     return r && !r->empty() ? r->front()[0].toInt() : 0;
 }
 
-QList<MessageView> Session::messagesAfter(const QByteArray &roomId, const QByteArray &afterKegId,
-                                          const QString &notBy, int limit)
+QList<MessageView> Session::messagesAfter(const QByteArray &roomId, const QByteArray &afterKegId, const QString &notBy,
+                                          int limit)
 {
     const MessageSeq after = placeOf(m_cache, roomId, afterKegId);
     auto rows = m_cache.select(QStringLiteral("SELECT %1 FROM messages m WHERE m.db_id = ? AND m.kind = 0 AND "

@@ -32,17 +32,20 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKe
                                          .arg(hex(cached.kegId))
                                          .arg(cached.collectionVersion);
             // Stored after the page's transaction rolls back (one notice per room version).
-            QMetaObject::invokeMethod(this, [this, dbId, evidence, version = room->head().version().version] {
-                const QString tag = QStringLiteral("room version %1,").arg(version);
-                for (const storage::Notice &n : notices(dbId)) {
-                    if (n.kind == QLatin1String("early-room-data") && n.evidence.startsWith(tag))
-                        return;
-                }
-                addNotice(dbId, QStringLiteral("early-room-data"),
-                          QStringLiteral("The server sent this room's messages before you accepted the "
-                                         "invitation. Tavern did not open them."),
-                          evidence);
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this,
+                [this, dbId, evidence, version = room->head().version().version] {
+                    const QString tag = QStringLiteral("room version %1,").arg(version);
+                    for (const storage::Notice &n : notices(dbId)) {
+                        if (n.kind == QLatin1String("early-room-data") && n.evidence.startsWith(tag))
+                            return;
+                    }
+                    addNotice(dbId, QStringLiteral("early-room-data"),
+                              QStringLiteral("The server sent this room's messages before you accepted the "
+                                             "invitation. Tavern did not open them."),
+                              evidence);
+                },
+                Qt::QueuedConnection);
             return Error{int(SessionError::NotInRoom),
                          QStringLiteral("room data offered before the invitation was accepted")};
         }
@@ -62,9 +65,9 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKe
     if (!room || cached.deleted)
         return Ok{};
     const auto quarantine = [&](const QString &why, const QString &kind = QStringLiteral("quarantined")) {
-        addNotice(dbId, kind,
-                  QStringLiteral("A message was not shown: %1.").arg(why),
-                  QStringLiteral("keg %1 at collection version %2").arg(hex(cached.kegId)).arg(cached.collectionVersion));
+        addNotice(
+            dbId, kind, QStringLiteral("A message was not shown: %1.").arg(why),
+            QStringLiteral("keg %1 at collection version %2").arg(hex(cached.kegId)).arg(cached.collectionVersion));
         return Status(Ok{});
     };
     // Opened here, unless onKegPage opened the whole page ahead on every core (pageopen.h):
@@ -90,25 +93,24 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKe
             if (keg->generation <= room->head().version().currentGeneration())
                 return Ok{}; // history from before this user joined (since-join): not readable by design
             return quarantine(QStringLiteral("it uses key generation %1, which no room version you verified "
-                                             "has started").arg(keg->generation),
+                                             "has started")
+                                  .arg(keg->generation),
                               QStringLiteral("unknown-generation"));
         case keg::KegError::WrongDb:
             return quarantine(QStringLiteral("%1 wrote it for another conversation (A14)").arg(keg->author),
                               QStringLiteral("wrong-room"));
         case keg::KegError::WrongKegId:
-            return quarantine(QStringLiteral("it is a copy of %1's message %2 under another id")
-                                  .arg(keg->author, hex(keg->kegId)),
-                              QStringLiteral("replay"));
-        case keg::KegError::DecryptFailed:
-            return quarantine(plain.error().message);
-        default:
-            return quarantine(plain.error().message, QStringLiteral("bad-signature"));
+            return quarantine(
+                QStringLiteral("it is a copy of %1's message %2 under another id").arg(keg->author, hex(keg->kegId)),
+                QStringLiteral("replay"));
+        case keg::KegError::DecryptFailed: return quarantine(plain.error().message);
+        default: return quarantine(plain.error().message, QStringLiteral("bad-signature"));
         }
     }
     if (keg->type == keg::KegType::Receipt)
         return applyReceipt(*room, dbId, cached, *keg, std::move(*plain));
     if (!opened->message)
-        return Ok{}; // settings, contacts: not kegs of a room's timeline (their plaintext is wiped)
+        return Ok{};                    // settings, contacts: not kegs of a room's timeline (their plaintext is wiped)
     const auto &msg = *opened->message; // decoded from the plaintext, which is wiped
     if (!msg)
         return quarantine(msg.error().message);
@@ -119,14 +121,18 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKe
         // Every version up to our head is known, and the chain is synced before the kegs:
         // a version we never verified can't vouch for the author (nor could any version).
         return quarantine(QStringLiteral("%1 wrote it under room version %2, which this device has not "
-                                         "verified").arg(keg->author).arg(msg->headVersion),
+                                         "verified")
+                              .arg(keg->author)
+                              .arg(msg->headVersion),
                           QStringLiteral("unknown-head"));
     }
     if (known != msg->headHash) {
-        addNotice(dbId, QStringLiteral("fork"),
-                  QStringLiteral("%1 wrote under a room version that differs from yours: the room may "
-                                 "have been split by the server.").arg(keg->author),
-                  QStringLiteral("version %1 theirs %2 ours %3").arg(msg->headVersion).arg(hex(msg->headHash), hex(known)));
+        addNotice(
+            dbId, QStringLiteral("fork"),
+            QStringLiteral("%1 wrote under a room version that differs from yours: the room may "
+                           "have been split by the server.")
+                .arg(keg->author),
+            QStringLiteral("version %1 theirs %2 ours %3").arg(msg->headVersion).arg(hex(msg->headHash), hex(known)));
         return Ok{};
     }
     // Posting (a message, an edit or deletion of one's own) needs Post; deleting someone
@@ -137,10 +143,9 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKe
     const bool mayRedactOthers = joinedThen && keg::roleAllows(member->role, keg::Privilege::RedactOthers);
     if (!mayPost && !(keg->type == keg::KegType::Redaction && mayRedactOthers))
         return quarantine(QStringLiteral("%1 was not allowed to %2 in room version %3")
-                              .arg(keg->author,
-                                   keg->type == keg::KegType::Message ? QStringLiteral("post")
-                                   : keg->type == keg::KegType::Edit  ? QStringLiteral("edit messages")
-                                                                      : QStringLiteral("delete messages"))
+                              .arg(keg->author, keg->type == keg::KegType::Message ? QStringLiteral("post")
+                                                : keg->type == keg::KegType::Edit  ? QStringLiteral("edit messages")
+                                                                                   : QStringLiteral("delete messages"))
                               .arg(msg->headVersion),
                           QStringLiteral("unauthorised-change"));
     const QByteArray &hash = opened->contentHash;
@@ -156,9 +161,12 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKe
             if (order != UnsentOrder && order < qint64(cached.collectionVersion))
                 addNotice(dbId, QStringLiteral("replay"),
                           QStringLiteral("The server delivered %1's message %2 again. It is shown once.")
-                              .arg(keg->author).arg(msg->counter),
+                              .arg(keg->author)
+                              .arg(msg->counter),
                           QStringLiteral("keg %1 at collection version %2, first at %3")
-                              .arg(hex(cached.kegId)).arg(cached.collectionVersion).arg(order));
+                              .arg(hex(cached.kegId))
+                              .arg(cached.collectionVersion)
+                              .arg(order));
         }
         // Our own message coming back from the server takes its server position.
         return m_cache.exec(QStringLiteral("UPDATE messages SET server_order = ? WHERE db_id = ? AND keg_id = ? "
@@ -169,13 +177,13 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKe
     case Placement::BrokenLink:
         return quarantine(QStringLiteral("%1's message %2 contradicts the messages before it (replayed, "
                                          "altered order, or signed twice)")
-                              .arg(keg->author).arg(msg->counter),
+                              .arg(keg->author)
+                              .arg(msg->counter),
                           QStringLiteral("message-chain"));
     case Placement::AfterDeparture:
         return quarantine(QStringLiteral("%1 sent it after leaving the room").arg(keg->author),
                           QStringLiteral("unauthorised-change"));
-    case Placement::Accepted:
-        break;
+    case Placement::Accepted: break;
     }
     const auto where = [&] {
         return QStringLiteral("keg %1 at collection version %2").arg(hex(cached.kegId)).arg(cached.collectionVersion);
@@ -185,7 +193,9 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKe
         addNotice(dbId, QStringLiteral("message-order"),
                   QStringLiteral("%1's message %2 arrived after their message %3: the server delivered them "
                                  "out of order. Tavern shows them in %1's order.")
-                      .arg(keg->author).arg(msg->counter).arg(highest),
+                      .arg(keg->author)
+                      .arg(msg->counter)
+                      .arg(highest),
                   where());
     } else if (msg->counter > highest + 1 && (highest > 0 || room->keys().has(0))) {
         // A11. (A reader without the room's first key joined later: an author's first
@@ -193,16 +203,17 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKe
         noteGap(dbId, keg->author, highest);
         addNotice(dbId, QStringLiteral("message-missing"),
                   QStringLiteral("%1's messages %2 to %3 have not arrived: the server may be withholding them.")
-                      .arg(keg->author).arg(highest + 1).arg(msg->counter - 1),
+                      .arg(keg->author)
+                      .arg(highest + 1)
+                      .arg(msg->counter - 1),
                   where());
     }
     if (keg->type != keg::KegType::Message)
         return applyChange(*room, dbId, cached, *keg, *msg, mayRedactOthers);
     const QByteArray authorUtf8 = keg->author.toUtf8();
     const QByteArray sealed = m_vault.seal("message-body", msg->body.toUtf8());
-    if (auto r = m_cache.putMessage({dbId, cached.kegId, authorUtf8, qint64(msg->counter), hash, msg->previousHash,
-                                     0, msg->target, sealed, qint64(msg->timestampMs),
-                                     qint64(cached.collectionVersion)});
+    if (auto r = m_cache.putMessage({dbId, cached.kegId, authorUtf8, qint64(msg->counter), hash, msg->previousHash, 0,
+                                     msg->target, sealed, qint64(msg->timestampMs), qint64(cached.collectionVersion)});
         !r)
         return r;
     return settleTarget(dbId, cached.kegId, keg->author, hash);
@@ -253,9 +264,9 @@ QList<MessageView> Session::messages(const QByteArray &roomId)
         m.sentMs = r[4].toLongLong();
         if (!r[5].isNull()) {
             const auto state = storage::OutboxState(r[5].toInt());
-            m.delivery = state == storage::OutboxState::Queued ? MessageView::Delivery::Queued
+            m.delivery = state == storage::OutboxState::Queued   ? MessageView::Delivery::Queued
                          : state == storage::OutboxState::Failed ? MessageView::Delivery::Failed
-                                                                  : MessageView::Delivery::Sent;
+                                                                 : MessageView::Delivery::Sent;
             m.error = r[6].toString();
         }
         index.insert(m.kegId, out.size());
@@ -281,7 +292,8 @@ QList<MessageView> Session::messages(const QByteArray &roomId)
         }
     }
     if (auto receipts = m_cache.select(QStringLiteral("SELECT target, reader, hash FROM receipts WHERE db_id = ? "
-                                                      "ORDER BY reader"), {roomId})) {
+                                                      "ORDER BY reader"),
+                                       {roomId})) {
         for (const auto &r : *receipts) {
             const auto it = index.constFind(r[0].toByteArray());
             if (it != index.constEnd() && r[1].toString() != out[*it].author

@@ -25,8 +25,7 @@ bool transient(int code)
 }
 } // namespace
 
-Status Session::enqueue(const QByteArray &dbId, const QByteArray &kegId, const QString &op,
-                        const QCborMap &payload)
+Status Session::enqueue(const QByteArray &dbId, const QByteArray &kegId, const QString &op, const QCborMap &payload)
 {
     storage::OutboxItem item;
     item.dbId = dbId;

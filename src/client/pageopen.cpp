@@ -25,8 +25,7 @@ OpenedKeg::~OpenedKeg()
         crypto::wipe(*plain);
 }
 
-void openRoomKeg(const RoomState &room, QByteArrayView dbId, QByteArrayView kegId, QByteArrayView data,
-                 OpenedKeg &out)
+void openRoomKeg(const RoomState &room, QByteArrayView dbId, QByteArrayView kegId, QByteArrayView data, OpenedKeg &out)
 {
     out.present = true;
     out.keg = keg::decodeKeg(data);
@@ -81,8 +80,8 @@ std::vector<OpenedKeg> openRoomPage(const RoomState &room, const QByteArray &dbI
         }
     };
     const std::size_t n = in.size();
-    const std::size_t parts = std::clamp<std::size_t>(std::size_t(std::max(QThread::idealThreadCount(), 1)), 1,
-                                                      std::max<std::size_t>(n, 1));
+    const std::size_t parts =
+        std::clamp<std::size_t>(std::size_t(std::max(QThread::idealThreadCount(), 1)), 1, std::max<std::size_t>(n, 1));
     // Shared with the tasks: a task may still be inside release() when acquire() returns here.
     auto finished = std::make_shared<QSemaphore>();
     int started = 0;

@@ -37,8 +37,7 @@ struct OpenedKeg
 };
 
 // Opens one keg of `room` read from `dbId` under `kegId` (the serial path, and each thread's step).
-void openRoomKeg(const RoomState &room, QByteArrayView dbId, QByteArrayView kegId, QByteArrayView data,
-                 OpenedKeg &out);
+void openRoomKeg(const RoomState &room, QByteArrayView dbId, QByteArrayView kegId, QByteArrayView data, OpenedKeg &out);
 
 // Opens the kegs of a keg.list page (entries in the wire's form), one result per entry in
 // the same order. The bytes are copied out of the CBOR here, on the calling thread; then the

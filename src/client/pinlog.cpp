@@ -48,8 +48,7 @@ Result<PinEntry> decodePinEntry(QByteArrayView bytes)
     const bool room = e.kind == PinKind::RoomHead;
     const bool verified = e.kind == PinKind::ContactVerified;
     const bool shapeOk = room ? (e.hash.size() == 32 && e.keys.isEmpty())
-                              : (e.hash.isEmpty() && e.version == 0
-                                 && e.keys.size() == (verified ? 0 : 64));
+                              : (e.hash.isEmpty() && e.version == 0 && e.keys.size() == (verified ? 0 : 64));
     const bool firstOk = e.counter != 1 || e.previousHash == QByteArray(32, '\0');
     if (r.ok() && (e.counter == 0 || !shapeOk || !firstOk))
         r.fail(keg::DecodeError::NonCanonical);
@@ -61,10 +60,8 @@ Result<PinEntry> decodePinEntry(QByteArrayView bytes)
 crypto::SecureBytes personalKey(const crypto::Identity &me)
 {
     crypto::SecureBytes key(32);
-    crypto_generichash(key.data(), key.size(),
-                       reinterpret_cast<const unsigned char *>(crypto::ctx::PinLogHash.data()),
-                       std::size_t(crypto::ctx::PinLogHash.size()), me.box.secretKey.data(),
-                       me.box.secretKey.size());
+    crypto_generichash(key.data(), key.size(), reinterpret_cast<const unsigned char *>(crypto::ctx::PinLogHash.data()),
+                       std::size_t(crypto::ctx::PinLogHash.size()), me.box.secretKey.data(), me.box.secretKey.size());
     return key;
 }
 

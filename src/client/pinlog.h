@@ -15,10 +15,10 @@
 namespace tavern::client {
 
 enum class PinKind : quint8 {
-    ContactPinned = 0,  // subject = username, keys = sign || box
+    ContactPinned = 0, // subject = username, keys = sign || box
     ContactVerified = 1,
     KeyChangeAccepted = 2, // keys = the newly accepted sign || box
-    RoomHead = 3,       // subject = room id (hex), version + hash
+    RoomHead = 3,          // subject = room id (hex), version + hash
     Count
 };
 
@@ -28,9 +28,9 @@ struct PinEntry
     QByteArray previousHash; // 32; zero for counter 1
     PinKind kind = PinKind::ContactPinned;
     QString subject;
-    QByteArray keys; // 64 for contact kinds, empty otherwise
-    quint64 version = 0; // RoomHead
-    QByteArray hash; // 32 for RoomHead, empty otherwise
+    QByteArray keys;         // 64 for contact kinds, empty otherwise
+    quint64 version = 0;     // RoomHead
+    QByteArray hash;         // 32 for RoomHead, empty otherwise
     quint64 timestampMs = 0; // informational
     // The writing device (16 random bytes kept in its cache): each device of the user keeps
     // its own chain of counters and hashes, so two devices pinning at once never collide.
@@ -45,12 +45,10 @@ struct PinEntry
 [[nodiscard]] crypto::SecureBytes personalKey(const crypto::Identity &me);
 
 // Seals an entry as a PinLog keg in the user's personal DB.
-[[nodiscard]] keg::Keg sealPinEntry(const PinEntry &e, const crypto::Identity &me,
-                                    const crypto::SecureBytes &key);
+[[nodiscard]] keg::Keg sealPinEntry(const PinEntry &e, const crypto::Identity &me, const crypto::SecureBytes &key);
 // Verifies (signed by the user, bound to the personal DB) and decodes; returns the entry and
 // its chain hash.
-[[nodiscard]] Result<std::pair<PinEntry, QByteArray>> openPinEntry(const keg::Keg &k,
-                                                                   const crypto::Identity &me,
+[[nodiscard]] Result<std::pair<PinEntry, QByteArray>> openPinEntry(const keg::Keg &k, const crypto::Identity &me,
                                                                    const crypto::SecureBytes &key);
 
 } // namespace tavern::client

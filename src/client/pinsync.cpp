@@ -17,10 +17,10 @@
 namespace tavern::client {
 
 namespace {
-const QString OwnHeadKey = QStringLiteral("pinlog.own");      // "<counter> <hash hex>"
-const QString DeviceKey = QStringLiteral("device-id");        // 16 random bytes
-const QString SeenPrefix = QStringLiteral("pinlog.seen:");    // + device hex: highest counter
-const QString RoomPrefix = QStringLiteral("pinlog.room:");    // + room hex: "<version> <hash hex>"
+const QString OwnHeadKey = QStringLiteral("pinlog.own");   // "<counter> <hash hex>"
+const QString DeviceKey = QStringLiteral("device-id");     // 16 random bytes
+const QString SeenPrefix = QStringLiteral("pinlog.seen:"); // + device hex: highest counter
+const QString RoomPrefix = QStringLiteral("pinlog.room:"); // + room hex: "<version> <hash hex>"
 
 std::optional<std::pair<quint64, QByteArray>> parsePair(const std::optional<QByteArray> &value)
 {
@@ -38,7 +38,10 @@ QByteArray formatPair(quint64 n, const QByteArray &hash)
 }
 } // namespace
 
-QByteArray Session::personalDb() const { return keg::personalDbId(m_identity->username); }
+QByteArray Session::personalDb() const
+{
+    return keg::personalDbId(m_identity->username);
+}
 
 QByteArray Session::deviceId()
 {
@@ -136,11 +139,12 @@ Status Session::applyPinKeg(const storage::CachedKeg &cached)
         if (!logged || logged->first < e.version)
             return m_cache.setMeta(RoomPrefix + e.subject, formatPair(e.version, e.hash));
         if (logged->first == e.version && logged->second != e.hash)
-            addNoticeOnce(roomId, QStringLiteral("fork"),
-                          QStringLiteral("Two of your devices pinned different versions %1 of this room.")
-                              .arg(e.version),
-                          QStringLiteral("pinned version %1 hashes %2 and %3")
-                              .arg(e.version).arg(hex(logged->second), hex(e.hash)));
+            addNoticeOnce(
+                roomId, QStringLiteral("fork"),
+                QStringLiteral("Two of your devices pinned different versions %1 of this room.").arg(e.version),
+                QStringLiteral("pinned version %1 hashes %2 and %3")
+                    .arg(e.version)
+                    .arg(hex(logged->second), hex(e.hash)));
         return Ok{};
     }
     if (e.subject == m_identity->username)
@@ -158,9 +162,9 @@ Status Session::applyPinKeg(const storage::CachedKeg &cached)
             return Ok{};
         addNotice({}, QStringLiteral("key-changed"),
                   QStringLiteral("Another of your devices pinned other keys for %1. Sending to %1 is blocked "
-                                 "until you review %1's safety number.").arg(e.subject),
-                  QStringLiteral("pin log signing key %1, this device %2")
-                      .arg(hex(sign), hex(pinned->signPublicKey)));
+                                 "until you review %1's safety number.")
+                      .arg(e.subject),
+                  QStringLiteral("pin log signing key %1, this device %2").arg(hex(sign), hex(pinned->signPublicKey)));
         return m_cache.exec(QStringLiteral("UPDATE contacts SET pending_sign_pk = ?, pending_box_pk = ?, trust = ?, "
                                            "updated_ms = ? WHERE username = ?"),
                             {sign, box, int(Trust::KeyChanged), now, e.subject});
@@ -178,8 +182,7 @@ Status Session::applyPinKeg(const storage::CachedKeg &cached)
         return m_cache.exec(QStringLiteral("UPDATE contacts SET sign_pk = ?, box_pk = ?, pending_sign_pk = NULL, "
                                            "pending_box_pk = NULL, trust = ?, updated_ms = ? WHERE username = ?"),
                             {sign, box, int(Trust::TrustedOnFirstUse), now, e.subject});
-    default:
-        return Ok{};
+    default: return Ok{};
     }
 }
 
@@ -233,7 +236,9 @@ void Session::checkPinLog()
                           QStringLiteral("The server's copy of your pin log ends before entries this device "
                                          "already saw: it was rolled back."),
                           QStringLiteral("device %1 seen up to %2, served up to %3")
-                              .arg(device).arg(seen).arg(highest.value(device)));
+                              .arg(device)
+                              .arg(seen)
+                              .arg(highest.value(device)));
     }
 }
 
@@ -246,17 +251,20 @@ void Session::checkRoomPin(const QByteArray &roomId)
         return;
     const RoomState *state = roomFor(roomId);
     const quint64 head = state && state->started() ? state->head().version().version : 0;
-    const QString evidence = QStringLiteral("pinned version %1 hash %2, server head %3")
-                                 .arg(pin->first).arg(hex(pin->second)).arg(head);
+    const QString evidence =
+        QStringLiteral("pinned version %1 hash %2, server head %3").arg(pin->first).arg(hex(pin->second)).arg(head);
     if (head < pin->first)
         addNoticeOnce(roomId, QStringLiteral("rollback"),
                       QStringLiteral("The server's copy of this room ends at version %1, below version %2 "
-                                     "your devices already pinned: it was rolled back.").arg(head).arg(pin->first),
+                                     "your devices already pinned: it was rolled back.")
+                          .arg(head)
+                          .arg(pin->first),
                       evidence);
     else if (state && state->hashAt(pin->first) != pin->second)
         addNoticeOnce(roomId, QStringLiteral("fork"),
                       QStringLiteral("The server shows a different version %1 of this room than the one "
-                                     "your devices pinned.").arg(pin->first),
+                                     "your devices pinned.")
+                          .arg(pin->first),
                       evidence);
 }
 

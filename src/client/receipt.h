@@ -17,7 +17,7 @@ struct ReceiptPayload
     QByteArray target;      // 16: the message's keg id
     QByteArray messageHash; // 32: kegContentHash of that message
     quint64 headVersion = 0;
-    QByteArray headHash;    // 32
+    QByteArray headHash;     // 32
     quint64 timestampMs = 0; // the reader's clock: shown, never trusted
 };
 

@@ -50,7 +50,8 @@ Status Session::loadRooms()
             continue;
         if (auto keys = m_cache.roomKeys(roomId)) {
             for (const auto &[gen, sealed] : *keys) {
-                if (auto k = m_vault.openSecret(QStringLiteral("room-key:%1:%2").arg(hex(roomId)).arg(gen).toUtf8(), sealed))
+                if (auto k =
+                        m_vault.openSecret(QStringLiteral("room-key:%1:%2").arg(hex(roomId)).arg(gen).toUtf8(), sealed))
                     room->keys().insert(gen, std::move(k).value());
             }
         }
@@ -103,8 +104,8 @@ QList<RoomSummary> Session::rooms() const
         const keg::Member *m = v.member(me);
         if (!m)
             continue; // departed: kept in the cache, not listed
-        out.append({id, QString::fromUtf8(v.name), QString::fromUtf8(v.topic),
-                    m->state == keg::InviteState::Invited, v.version, int(v.members.size())});
+        out.append({id, QString::fromUtf8(v.name), QString::fromUtf8(v.topic), m->state == keg::InviteState::Invited,
+                    v.version, int(v.members.size())});
     }
     return out;
 }
@@ -131,8 +132,7 @@ Result<QByteArray> Session::createRoom(const QString &name, const QString &topic
     return roomId;
 }
 
-Status Session::invite(const QByteArray &roomId, const QString &username, keg::Role role,
-                       keg::HistoryPolicy history)
+Status Session::invite(const QByteArray &roomId, const QString &username, keg::Role role, keg::HistoryPolicy history)
 {
     if (!roomFor(roomId))
         return Error{int(SessionError::NotInRoom), QStringLiteral("You are not in this room.")};
@@ -142,7 +142,8 @@ Status Session::invite(const QByteArray &roomId, const QString &username, keg::R
     if (trust(contact->username) == Trust::KeyChanged)
         return Error{int(SessionError::KeyChanged),
                      QStringLiteral("%1's safety number changed since you first saw them. Review and "
-                                    "accept the new key before inviting them.").arg(contact->username)};
+                                    "accept the new key before inviting them.")
+                         .arg(contact->username)};
     QCborMap i = intent(QStringLiteral("invite"), roomId);
     i.insert(QStringLiteral("username"), contact->username);
     i.insert(QStringLiteral("signKey"), contact->signPublicKey);
@@ -181,21 +182,27 @@ Status Session::setSettings(const QByteArray &roomId, const keg::RoomSettings &s
     return enqueue(roomId, {}, protocol::op::BootKegPut, i);
 }
 
-Status Session::decline(const QByteArray &roomId) { return depart(roomId, keg::DepartureKind::Declined); }
-Status Session::leave(const QByteArray &roomId) { return depart(roomId, keg::DepartureKind::Left); }
+Status Session::decline(const QByteArray &roomId)
+{
+    return depart(roomId, keg::DepartureKind::Declined);
+}
+Status Session::leave(const QByteArray &roomId)
+{
+    return depart(roomId, keg::DepartureKind::Left);
+}
 
 Status Session::depart(const QByteArray &roomId, keg::DepartureKind kind)
 {
     RoomState *room = roomFor(roomId);
     if (!room || !room->started())
         return Error{int(SessionError::NotInRoom), QStringLiteral("You are not in this room.")};
-    const auto req = keg::signDepartureRequest(roomId, m_identity->username, kind,
-                                               room->head().version().version, m_identity->signing);
+    const auto req = keg::signDepartureRequest(roomId, m_identity->username, kind, room->head().version().version,
+                                               m_identity->signing);
     QCborMap body;
     body.insert(QStringLiteral("dbId"), roomId);
     body.insert(QStringLiteral("request"), keg::encodeDepartureRequest(req));
-    return enqueue(roomId, {}, kind == keg::DepartureKind::Declined ? protocol::op::InvitationDecline
-                                                                     : protocol::op::RoomLeave,
+    return enqueue(roomId, {},
+                   kind == keg::DepartureKind::Declined ? protocol::op::InvitationDecline : protocol::op::RoomLeave,
                    body);
 }
 
@@ -217,16 +224,15 @@ void Session::pumpDepartures(const QByteArray &roomId)
             return;
         RoomState *current = roomFor(roomId);
         // Looked up again: the head may have moved on (even removed us) while we asked.
-        const keg::Member *self =
-            current ? current->head().version().member(m_identity->username.toUtf8()) : nullptr;
+        const keg::Member *self = current ? current->head().version().member(m_identity->username.toUtf8()) : nullptr;
         for (const QCborValue &v : r->value(QStringLiteral("requests")).toArray()) {
             const QByteArray request = v.toMap().value(QStringLiteral("request")).toByteArray();
             auto req = keg::decodeDepartureRequest(request);
             if (!req || !self)
                 continue;
             const keg::Member *who = current->head().version().member(req->username);
-            const bool mine = who && (who->invitedBy == m_identity->username.toUtf8()
-                                      || self->role == keg::Role::Admin);
+            const bool mine =
+                who && (who->invitedBy == m_identity->username.toUtf8() || self->role == keg::Role::Admin);
             if (!mine)
                 continue;
             QCborMap i = intent(QStringLiteral("depart"), roomId);
@@ -250,9 +256,10 @@ Result<QCborMap> Session::buildBootKegEdit(const QCborMap &i)
     const QString user = i.value(QStringLiteral("username")).toString();
     Status step = Ok{};
     if (action == QLatin1String("invite")) {
-        step = b.invite({user, i.value(QStringLiteral("signKey")).toByteArray(), i.value(QStringLiteral("boxKey")).toByteArray()},
-                        keg::Role(i.value(QStringLiteral("role")).toInteger()),
-                        keg::HistoryPolicy(i.value(QStringLiteral("history")).toInteger()));
+        step = b.invite(
+            {user, i.value(QStringLiteral("signKey")).toByteArray(), i.value(QStringLiteral("boxKey")).toByteArray()},
+            keg::Role(i.value(QStringLiteral("role")).toInteger()),
+            keg::HistoryPolicy(i.value(QStringLiteral("history")).toInteger()));
     } else if (action == QLatin1String("accept")) {
         step = b.acceptInvitation();
     } else if (action == QLatin1String("remove")) {

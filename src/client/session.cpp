@@ -44,9 +44,8 @@ Result<QCborMap> blockingRequest(Connection &c, const QString &op, const QCborMa
 }
 
 // Connects (and logs in when identity is set); returns the connection or why not.
-Result<std::unique_ptr<Connection>> connectBlocking(const QUrl &server,
-                                                    std::shared_ptr<const crypto::Identity> identity,
-                                                    int timeoutMs = 15000)
+Result<std::unique_ptr<Connection>>
+connectBlocking(const QUrl &server, std::shared_ptr<const crypto::Identity> identity, int timeoutMs = 15000)
 {
     auto conn = std::make_unique<Connection>(server, std::move(identity));
     QEventLoop loop;
@@ -123,8 +122,8 @@ Result<crypto::SecureBytes> localKey(const QString &profileDir, const QString &u
     return key;
 }
 
-Result<std::pair<storage::Vault, std::unique_ptr<storage::Cache>>>
-openStorage(const QString &profileDir, crypto::SecureBytes key)
+Result<std::pair<storage::Vault, std::unique_ptr<storage::Cache>>> openStorage(const QString &profileDir,
+                                                                               crypto::SecureBytes key)
 {
     auto cache = std::make_unique<storage::Cache>();
     if (auto r = cache->open(QDir(profileDir).filePath(CacheFile)); !r)
@@ -132,8 +131,7 @@ openStorage(const QString &profileDir, crypto::SecureBytes key)
     return std::pair{storage::Vault(std::move(key)), std::move(cache)};
 }
 
-Status storeAccount(storage::Cache &cache, const storage::Vault &vault, const QUrl &server,
-                    const crypto::Identity &id)
+Status storeAccount(storage::Cache &cache, const storage::Vault &vault, const QUrl &server, const crypto::Identity &id)
 {
     QByteArray secrets = id.signing.secretKey.view().toByteArray() + id.box.secretKey.view().toByteArray();
     const QByteArray sealed = vault.seal("identity", secrets);
@@ -152,26 +150,27 @@ Status storeAccount(storage::Cache &cache, const storage::Vault &vault, const QU
 Status ensureNoAccount(const QString &profileDir)
 {
     if (QFileInfo::exists(QDir(profileDir).filePath(CacheFile)))
-        return Error{int(SessionError::Busy),
-                     QStringLiteral("The profile %1 already holds an account. Use another "
-                                    "--profile, or log out first.")
-                         .arg(profileDir)};
+        return Error{int(SessionError::Busy), QStringLiteral("The profile %1 already holds an account. Use another "
+                                                             "--profile, or log out first.")
+                                                  .arg(profileDir)};
     return Ok{};
 }
 
 } // namespace
 
-QString hex(const QByteArray &bytes) { return QString::fromLatin1(bytes.toHex()); }
+QString hex(const QByteArray &bytes)
+{
+    return QString::fromLatin1(bytes.toHex());
+}
 
 QString defaultProfileDir()
 {
     return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("default"));
 }
 
-Session::Session(QString profileDir, QUrl server, std::shared_ptr<crypto::Identity> identity,
-                 storage::Vault vault)
-    : m_profileDir(std::move(profileDir)), m_server(std::move(server)),
-      m_identity(std::move(identity)), m_vault(std::move(vault))
+Session::Session(QString profileDir, QUrl server, std::shared_ptr<crypto::Identity> identity, storage::Vault vault)
+    : m_profileDir(std::move(profileDir)), m_server(std::move(server)), m_identity(std::move(identity)),
+      m_vault(std::move(vault))
 {
     m_conn = std::make_unique<Connection>(m_server, m_identity, this);
     attachDevices(*m_conn); // the device map for logins, devices.changed (devices.cpp)
@@ -197,9 +196,15 @@ Result<std::unique_ptr<Session>> Session::open(const QString &profileDir)
     return open(profileDir, LocalKeyOptions{});
 }
 
-QString Session::keyFilePath(const QString &profileDir) { return QDir(profileDir).filePath(KeyFileName); }
+QString Session::keyFilePath(const QString &profileDir)
+{
+    return QDir(profileDir).filePath(KeyFileName);
+}
 
-bool Session::usesKeyFile(const QString &profileDir) { return storage::KeyFile::exists(keyFilePath(profileDir)); }
+bool Session::usesKeyFile(const QString &profileDir)
+{
+    return storage::KeyFile::exists(keyFilePath(profileDir));
+}
 
 Result<QString> Session::signup(const QString &profileDir, const QUrl &server, const QString &username,
                                 const LocalKeyOptions &keyOpts)
@@ -225,9 +230,9 @@ Result<QString> Session::signup(const QString &profileDir, const QUrl &server, c
     body.insert(QStringLiteral("username"), *name);
     body.insert(QStringLiteral("signKey"), id->signing.publicKey);
     body.insert(QStringLiteral("boxKey"), id->box.publicKey);
-    body.insert(QStringLiteral("sig"), crypto::sign(id->signing, crypto::ctx::SignupSig,
-                                                   protocol::signupMessage(*name, id->signing.publicKey,
-                                                                           id->box.publicKey)));
+    body.insert(QStringLiteral("sig"),
+                crypto::sign(id->signing, crypto::ctx::SignupSig,
+                             protocol::signupMessage(*name, id->signing.publicKey, id->box.publicKey)));
     auto r = blockingRequest(**conn, protocol::op::Signup, body);
     if (!r)
         return Error{int(SessionError::Server), QStringLiteral("Sign-up failed: %1").arg(r.error().message)};
@@ -269,9 +274,9 @@ Status Session::login(const QString &profileDir, const QUrl &server, const QStri
 Result<std::unique_ptr<Session>> Session::open(const QString &profileDir, const LocalKeyOptions &keyOpts)
 {
     if (!QFileInfo::exists(QDir(profileDir).filePath(CacheFile)))
-        return Error{int(SessionError::NoAccount),
-                     QStringLiteral("No account in %1. Run 'tavern-cli signup' or 'tavern-cli login' first.")
-                         .arg(profileDir)};
+        return Error{
+            int(SessionError::NoAccount),
+            QStringLiteral("No account in %1. Run 'tavern-cli signup' or 'tavern-cli login' first.").arg(profileDir)};
     storage::Cache probe;
     if (auto r = probe.open(QDir(profileDir).filePath(CacheFile)); !r)
         return r.error();
@@ -280,7 +285,8 @@ Result<std::unique_ptr<Session>> Session::open(const QString &profileDir, const 
     auto sealed = probe.meta(QStringLiteral("identity"));
     probe.close();
     if (!user || !*user || !server || !*server || !sealed || !*sealed)
-        return Error{int(SessionError::NoAccount), QStringLiteral("The profile %1 holds no complete account.").arg(profileDir)};
+        return Error{int(SessionError::NoAccount),
+                     QStringLiteral("The profile %1 holds no complete account.").arg(profileDir)};
     const QString name = QString::fromUtf8(**user);
     auto key = localKey(profileDir, name, false, keyOpts);
     if (!key)
@@ -300,8 +306,8 @@ Result<std::unique_ptr<Session>> Session::open(const QString &profileDir, const 
     id->box.secretKey = crypto::SecureBytes::copyOf(secrets->view().sliced(64, 32));
     id->box.publicKey = QByteArray(32, Qt::Uninitialized);
     crypto_scalarmult_base(reinterpret_cast<unsigned char *>(id->box.publicKey.data()), id->box.secretKey.data());
-    std::unique_ptr<Session> s(new Session(profileDir, QUrl(QString::fromUtf8(**server)), id,
-                                           std::move(storage->first)));
+    std::unique_ptr<Session> s(
+        new Session(profileDir, QUrl(QString::fromUtf8(**server)), id, std::move(storage->first)));
     if (auto r = s->m_cache.open(QDir(profileDir).filePath(CacheFile)); !r)
         return r.error();
     if (auto r = s->loadRooms(); !r)
@@ -320,7 +326,8 @@ Status Session::logout(const QString &profileDir)
         if (auto r = storage::KeyFile::remove(keyFilePath(profileDir)); !r)
             return r;
     } else if (user && *user) {
-        if (auto r = storage::SecretStore(keychainNamespace(profileDir)).removeKeyBlocking(QString::fromUtf8(**user)); !r)
+        if (auto r = storage::SecretStore(keychainNamespace(profileDir)).removeKeyBlocking(QString::fromUtf8(**user));
+            !r)
             return r;
     }
     for (const QString &f : {CacheFile, CacheFile + QStringLiteral("-wal"), CacheFile + QStringLiteral("-shm")})
@@ -328,7 +335,10 @@ Status Session::logout(const QString &profileDir)
     return Ok{};
 }
 
-void Session::start() { m_conn->start(); }
+void Session::start()
+{
+    m_conn->start();
+}
 
 bool Session::waitForSync(int timeoutMs)
 {

@@ -80,20 +80,17 @@ public:
     ~Session() override;
 
     // Account life cycle. signup returns the formatted account secret, shown once.
-    [[nodiscard]] static Result<QString> signup(const QString &profileDir, const QUrl &server,
-                                                const QString &username);
-    [[nodiscard]] static Status login(const QString &profileDir, const QUrl &server,
-                                      const QString &username, const QString &accountSecret);
+    [[nodiscard]] static Result<QString> signup(const QString &profileDir, const QUrl &server, const QString &username);
+    [[nodiscard]] static Status login(const QString &profileDir, const QUrl &server, const QString &username,
+                                      const QString &accountSecret);
     [[nodiscard]] static Result<std::unique_ptr<Session>> open(const QString &profileDir);
     [[nodiscard]] static Status logout(const QString &profileDir);
     // The same with the local key's place chosen (LocalKeyOptions).
-    [[nodiscard]] static Result<QString> signup(const QString &profileDir, const QUrl &server,
-                                                const QString &username, const LocalKeyOptions &key);
-    [[nodiscard]] static Status login(const QString &profileDir, const QUrl &server,
-                                      const QString &username, const QString &accountSecret,
-                                      const LocalKeyOptions &key);
-    [[nodiscard]] static Result<std::unique_ptr<Session>> open(const QString &profileDir,
-                                                               const LocalKeyOptions &key);
+    [[nodiscard]] static Result<QString> signup(const QString &profileDir, const QUrl &server, const QString &username,
+                                                const LocalKeyOptions &key);
+    [[nodiscard]] static Status login(const QString &profileDir, const QUrl &server, const QString &username,
+                                      const QString &accountSecret, const LocalKeyOptions &key);
+    [[nodiscard]] static Result<std::unique_ptr<Session>> open(const QString &profileDir, const LocalKeyOptions &key);
     // True when the profile keeps its local key in a passphrase-protected file.
     [[nodiscard]] static bool usesKeyFile(const QString &profileDir);
     [[nodiscard]] static QString keyFilePath(const QString &profileDir);
@@ -111,8 +108,7 @@ public:
 
     // Rooms (the boot-keg versions go through the outbox as intents, rebuilt on the newest
     // head when another admin's edit won the race).
-    [[nodiscard]] Result<QByteArray> createRoom(const QString &name, const QString &topic,
-                                                keg::HistoryPolicy policy);
+    [[nodiscard]] Result<QByteArray> createRoom(const QString &name, const QString &topic, keg::HistoryPolicy policy);
     [[nodiscard]] Status invite(const QByteArray &roomId, const QString &username, keg::Role role,
                                 keg::HistoryPolicy history);
     [[nodiscard]] Status accept(const QByteArray &roomId);
@@ -200,9 +196,9 @@ public:
     // sends this device's id (cache meta `device-id`) and "<application name> on <host>".
     struct DeviceInfo
     {
-        QByteArray id;      // 16 bytes; empty for a connection that logged in without one
+        QByteArray id; // 16 bytes; empty for a connection that logged in without one
         QString name;
-        qint64 sinceMs = 0; // when it logged in (server's clock, ms since the epoch)
+        qint64 sinceMs = 0;   // when it logged in (server's clock, ms since the epoch)
         bool current = false; // this Session's own connection
     };
     // Fails with LinkError::NotReady when not logged in.
@@ -211,6 +207,7 @@ Q_SIGNALS:
     // Another connection of this user logged in or closed (devices.changed): list again.
     // Not emitted for this Session's own (re)login: list on Connection::ready for that.
     void devicesChanged();
+
 private:
     void attachDevices(Connection &connection); // called once, by the constructor
     // (end of Devices online)
@@ -223,8 +220,7 @@ Q_SIGNALS:
     void outboxChanged();
 
 private:
-    Session(QString profileDir, QUrl server, std::shared_ptr<crypto::Identity> identity,
-            storage::Vault vault);
+    Session(QString profileDir, QUrl server, std::shared_ptr<crypto::Identity> identity, storage::Vault vault);
     [[nodiscard]] Status loadRooms();
 
     // Sync (sync.cpp)
@@ -277,8 +273,7 @@ private:
     [[nodiscard]] Result<QCborMap> sealQueued(const storage::OutboxItem &item, int type);
     // Why this user can't write to the room now (revoked, not joined, key changed, no key).
     [[nodiscard]] Status canWrite(const QByteArray &roomId, keg::Privilege need);
-    void addNotice(const QByteArray &dbId, const QString &kind, const QString &summary,
-                   const QString &evidence);
+    void addNotice(const QByteArray &dbId, const QString &kind, const QString &summary, const QString &evidence);
     void pumpDepartures(const QByteArray &roomId);
     [[nodiscard]] Status depart(const QByteArray &roomId, keg::DepartureKind kind);
 
@@ -301,8 +296,7 @@ private:
     [[nodiscard]] Status applyPinKeg(const storage::CachedKeg &cached);
     void checkPinLog();
     void checkRoomPin(const QByteArray &roomId);
-    void addNoticeOnce(const QByteArray &dbId, const QString &kind, const QString &summary,
-                       const QString &evidence);
+    void addNoticeOnce(const QByteArray &dbId, const QString &kind, const QString &summary, const QString &evidence);
 
     RoomState *roomFor(const QByteArray &roomId);
     void markRevoked(const QByteArray &roomId);
@@ -318,14 +312,14 @@ private:
     std::map<QByteArray, std::unique_ptr<RoomState>> m_rooms;
     QSet<QByteArray> m_revoked;
     QSet<QByteArray> m_listed; // rooms and invitations the last sync's lists named
-    QByteArray m_device; // this device's pin-log chain id (cache meta)
+    QByteArray m_device;       // this device's pin-log chain id (cache meta)
     struct Refetch
     {
-        quint64 from = 0;                     // the older cursor to list again from
-        QList<QPair<QString, quint64>> gaps;  // (author, first missing counter)
+        quint64 from = 0;                    // the older cursor to list again from
+        QList<QPair<QString, quint64>> gaps; // (author, first missing counter)
     };
-    QHash<QByteArray, Refetch> m_refetch;     // DB -> a gap was seen in its last pages
-    QSet<QString> m_refetched;                // gaps already re-requested this session (bounded: once)
+    QHash<QByteArray, Refetch> m_refetch; // DB -> a gap was seen in its last pages
+    QSet<QString> m_refetched;            // gaps already re-requested this session (bounded: once)
     // Keg ids named by edits, redactions or receipts that arrived before their message (so
     // storing a message costs no lookup unless something waits for it).
     QHash<QByteArray, QSet<QByteArray>> m_awaited;

@@ -135,7 +135,10 @@ void Session::listInvitations(std::shared_ptr<QList<std::function<void(std::func
                 return;
             }
             auto step = steps->takeFirst();
-            step([run] { if (*run) (*run)(); });
+            step([run] {
+                if (*run)
+                    (*run)();
+            });
         };
         (*run)();
     });
@@ -195,7 +198,8 @@ void Session::syncChain(const QByteArray &roomId, std::function<void()> done)
                 if (v->hash() != state->hashAt(number)) {
                     addNotice(roomId, QStringLiteral("fork"),
                               QStringLiteral("The server shows a different version %1 of this room than "
-                                             "the one you pinned. Tavern kept your version.").arg(number),
+                                             "the one you pinned. Tavern kept your version.")
+                                  .arg(number),
                               QStringLiteral("pinned version %1 hash %2").arg(number).arg(hex(state->hashAt(number))));
                     failed = true;
                 }
@@ -399,7 +403,8 @@ void Session::refetchKegs(const QByteArray &dbId, quint64 since, quint64 upTo, s
             for (const QCborValue &v : kegs) {
                 const QCborMap k = v.toMap();
                 auto held = m_cache.keg(dbId, k.value(QStringLiteral("kegId")).toByteArray());
-                if (held && *held && (*held)->collectionVersion >= quint64(k.value(QStringLiteral("collectionVersion")).toInteger()))
+                if (held && *held
+                    && (*held)->collectionVersion >= quint64(k.value(QStringLiteral("collectionVersion")).toInteger()))
                     continue; // applied before: nothing new
                 recovered = true;
                 if (auto s = applyKeg(dbId, k); !s)
@@ -418,8 +423,8 @@ void Session::refetchKegs(const QByteArray &dbId, quint64 since, quint64 upTo, s
 bool Session::joined(const QByteArray &roomId)
 {
     const RoomState *room = roomFor(roomId);
-    const keg::Member *me = room && room->started() ? room->head().version().member(m_identity->username.toUtf8())
-                                                    : nullptr;
+    const keg::Member *me =
+        room && room->started() ? room->head().version().member(m_identity->username.toUtf8()) : nullptr;
     return me && me->state == keg::InviteState::Joined;
 }
 
@@ -445,8 +450,7 @@ void Session::onPush(const protocol::Frame &push)
     }
 }
 
-void Session::addNotice(const QByteArray &dbId, const QString &kind, const QString &summary,
-                        const QString &evidence)
+void Session::addNotice(const QByteArray &dbId, const QString &kind, const QString &summary, const QString &evidence)
 {
     storage::Notice n{0, dbId, kind, summary, evidence, QDateTime::currentMSecsSinceEpoch()};
     auto id = m_cache.addNotice(n);

@@ -18,8 +18,7 @@ struct Error
     QString message;
 };
 
-template<typename T>
-class [[nodiscard]] Result
+template <typename T> class [[nodiscard]] Result
 {
 public:
     Result(T value) : m_v(std::move(value)) {}
@@ -45,12 +44,10 @@ private:
 
 // For operations that return nothing but can fail.
 struct Ok
-{
-};
+{};
 using Status = Result<Ok>;
 
-template<typename E>
-Error makeError(E code, QString message)
+template <typename E> Error makeError(E code, QString message)
 {
     return Error{static_cast<int>(code), std::move(message)};
 }

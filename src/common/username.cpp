@@ -28,9 +28,8 @@ Result<QString> normalizeUsername(const QString &input)
 {
     const QString s = input.trimmed().toLower();
     if (s.size() < UsernameMinLength || s.size() > UsernameMaxLength)
-        return Error{1, QStringLiteral("A username has %1 to %2 characters.")
-                            .arg(UsernameMinLength)
-                            .arg(UsernameMaxLength)};
+        return Error{
+            1, QStringLiteral("A username has %1 to %2 characters.").arg(UsernameMinLength).arg(UsernameMaxLength)};
     if (!isCanonicalUsername(s.toUtf8()))
         return Error{2, QStringLiteral("A username starts with a letter and uses only a-z, 0-9, "
                                        "'.', '_' and '-'.")};

@@ -15,14 +15,12 @@ inline constexpr qsizetype AeadTagBytes = 16;
 
 [[nodiscard]] QByteArray randomNonce();
 // Ciphertext includes the 16-byte tag.
-[[nodiscard]] QByteArray aeadEncrypt(const SecureBytes &key, QByteArrayView nonce,
-                                     QByteArrayView associatedData, QByteArrayView plaintext);
+[[nodiscard]] QByteArray aeadEncrypt(const SecureBytes &key, QByteArrayView nonce, QByteArrayView associatedData,
+                                     QByteArrayView plaintext);
 [[nodiscard]] Result<QByteArray> aeadDecrypt(const SecureBytes &key, QByteArrayView nonce,
-                                             QByteArrayView associatedData,
-                                             QByteArrayView ciphertext);
+                                             QByteArrayView associatedData, QByteArrayView ciphertext);
 // Same, decrypting into secure memory (for wrapped keys).
 [[nodiscard]] Result<SecureBytes> aeadDecryptSecret(const SecureBytes &key, QByteArrayView nonce,
-                                                    QByteArrayView associatedData,
-                                                    QByteArrayView ciphertext);
+                                                    QByteArrayView associatedData, QByteArrayView ciphertext);
 
 } // namespace tavern::crypto

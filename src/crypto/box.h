@@ -14,7 +14,7 @@ inline constexpr qsizetype SealOverheadBytes = 48; // ephemeral public key + MAC
 
 struct BoxKeyPair
 {
-    QByteArray publicKey; // 32 bytes
+    QByteArray publicKey;  // 32 bytes
     SecureBytes secretKey; // 32 bytes
 
     [[nodiscard]] static BoxKeyPair generate();
@@ -25,8 +25,8 @@ struct BoxKeyPair
 [[nodiscard]] QByteArray seal(QByteArrayView recipientPublicKey, QByteArrayView plaintext);
 // Opens into the caller's buffer (a stack buffer it wipes: no sodium_malloc per call on hot
 // paths); returns the plaintext length or -1 for a wrong recipient, short or altered blob.
-[[nodiscard]] qsizetype sealOpenInto(const BoxKeyPair &recipient, QByteArrayView sealed,
-                                     unsigned char *out, qsizetype capacity);
+[[nodiscard]] qsizetype sealOpenInto(const BoxKeyPair &recipient, QByteArrayView sealed, unsigned char *out,
+                                     qsizetype capacity);
 // Opens into secure memory; fails for a wrong recipient, a short or altered blob.
 [[nodiscard]] Result<SecureBytes> sealOpen(const BoxKeyPair &recipient, QByteArrayView sealed);
 

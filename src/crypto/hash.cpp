@@ -15,8 +15,7 @@ Hasher::Hasher(QByteArrayView context)
 
 void Hasher::add(QByteArrayView data)
 {
-    crypto_generichash_update(&m_state, reinterpret_cast<const unsigned char *>(data.data()),
-                              std::size_t(data.size()));
+    crypto_generichash_update(&m_state, reinterpret_cast<const unsigned char *>(data.data()), std::size_t(data.size()));
 }
 
 QByteArray Hasher::finish()

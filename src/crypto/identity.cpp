@@ -96,23 +96,19 @@ Result<Identity> deriveIdentity(const SecureBytes &accountSecret, const QString 
         return Error{1, QStringLiteral("libsodium could not start")};
     if (accountSecret.size() != AccountSecretBytes)
         return Error{2, QStringLiteral("the account secret has the wrong length")};
-    const QByteArray salt = hash(ctx::IdentitySalt, normalizedUsername.toUtf8())
-                                .left(crypto_pwhash_SALTBYTES);
+    const QByteArray salt = hash(ctx::IdentitySalt, normalizedUsername.toUtf8()).left(crypto_pwhash_SALTBYTES);
     SecureBytes master(32);
-    if (crypto_pwhash(master.data(), master.size(),
-                      reinterpret_cast<const char *>(accountSecret.data()), accountSecret.size(),
-                      reinterpret_cast<const unsigned char *>(salt.constData()),
+    if (crypto_pwhash(master.data(), master.size(), reinterpret_cast<const char *>(accountSecret.data()),
+                      accountSecret.size(), reinterpret_cast<const unsigned char *>(salt.constData()),
                       crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
-                      crypto_pwhash_ALG_ARGON2ID13) != 0)
+                      crypto_pwhash_ALG_ARGON2ID13)
+        != 0)
         return Error{3, QStringLiteral("not enough memory for Argon2id (64 MiB needed)")};
     SecureBytes signSeed(crypto_sign_SEEDBYTES);
     SecureBytes boxSeed(crypto_box_SEEDBYTES);
-    crypto_kdf_derive_from_key(signSeed.data(), signSeed.size(), 1, ctx::IdentityKdf,
-                               master.data());
-    crypto_kdf_derive_from_key(boxSeed.data(), boxSeed.size(), 2, ctx::IdentityKdf,
-                               master.data());
-    return Identity{normalizedUsername, SigningKeyPair::fromSeed(signSeed),
-                    BoxKeyPair::fromSeed(boxSeed)};
+    crypto_kdf_derive_from_key(signSeed.data(), signSeed.size(), 1, ctx::IdentityKdf, master.data());
+    crypto_kdf_derive_from_key(boxSeed.data(), boxSeed.size(), 2, ctx::IdentityKdf, master.data());
+    return Identity{normalizedUsername, SigningKeyPair::fromSeed(signSeed), BoxKeyPair::fromSeed(boxSeed)};
 }
 
 Identity randomIdentity(const QString &normalizedUsername)

@@ -31,8 +31,7 @@ struct Identity
 
 // Argon2id (opslimit/memlimit INTERACTIVE) over the secret, salted by the username.
 // Deterministic: every device derives the same keys. About 150 ms on this machine.
-[[nodiscard]] Result<Identity> deriveIdentity(const SecureBytes &accountSecret,
-                                              const QString &normalizedUsername);
+[[nodiscard]] Result<Identity> deriveIdentity(const SecureBytes &accountSecret, const QString &normalizedUsername);
 
 // For tests and benchmarks that need many identities fast: random keys, no secret.
 [[nodiscard]] Identity randomIdentity(const QString &normalizedUsername);

@@ -40,9 +40,7 @@ QStringList safetyNumber(const PublicIdentity &a, const PublicIdentity &b)
 {
     // Order by username (then keys, for two identities under one name) so both sides
     // print the same sequence.
-    const auto order = [](const PublicIdentity &x) {
-        return std::tie(x.username, x.signPublicKey, x.boxPublicKey);
-    };
+    const auto order = [](const PublicIdentity &x) { return std::tie(x.username, x.signPublicKey, x.boxPublicKey); };
     const bool aFirst = order(a) < order(b);
     return (aFirst ? half(a) : half(b)) + (aFirst ? half(b) : half(a));
 }

@@ -39,12 +39,14 @@ SecureBytes SecureBytes::copyOf(QByteArrayView bytes)
     return s;
 }
 
-SecureBytes::~SecureBytes() { release(); }
+SecureBytes::~SecureBytes()
+{
+    release();
+}
 
 SecureBytes::SecureBytes(SecureBytes &&other) noexcept
     : m_data(std::exchange(other.m_data, nullptr)), m_size(std::exchange(other.m_size, 0))
-{
-}
+{}
 
 SecureBytes &SecureBytes::operator=(SecureBytes &&other) noexcept
 {
@@ -56,9 +58,15 @@ SecureBytes &SecureBytes::operator=(SecureBytes &&other) noexcept
     return *this;
 }
 
-SecureBytes SecureBytes::clone() const { return copyOf(view()); }
+SecureBytes SecureBytes::clone() const
+{
+    return copyOf(view());
+}
 
-bool SecureBytes::equals(QByteArrayView other) const { return constantTimeEquals(view(), other); }
+bool SecureBytes::equals(QByteArrayView other) const
+{
+    return constantTimeEquals(view(), other);
+}
 
 void SecureBytes::release()
 {

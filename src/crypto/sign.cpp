@@ -12,8 +12,7 @@ namespace tavern::crypto {
 namespace {
 
 // Builds context || 0x00 || message. Short messages (digests, challenges) stay on the stack.
-template<typename F>
-auto withSignedBytes(QByteArrayView context, QByteArrayView message, F &&use)
+template <typename F> auto withSignedBytes(QByteArrayView context, QByteArrayView message, F &&use)
 {
     const std::size_t total = std::size_t(context.size() + 1 + message.size());
     std::array<unsigned char, 256> small;
@@ -36,10 +35,8 @@ auto withSignedBytes(QByteArrayView context, QByteArrayView message, F &&use)
 SigningKeyPair SigningKeyPair::generate()
 {
     (void)ensureSodium();
-    SigningKeyPair kp{QByteArray(SignPublicKeyBytes, Qt::Uninitialized),
-                      SecureBytes(crypto_sign_SECRETKEYBYTES)};
-    crypto_sign_keypair(reinterpret_cast<unsigned char *>(kp.publicKey.data()),
-                        kp.secretKey.data());
+    SigningKeyPair kp{QByteArray(SignPublicKeyBytes, Qt::Uninitialized), SecureBytes(crypto_sign_SECRETKEYBYTES)};
+    crypto_sign_keypair(reinterpret_cast<unsigned char *>(kp.publicKey.data()), kp.secretKey.data());
     return kp;
 }
 
@@ -50,10 +47,9 @@ SigningKeyPair SigningKeyPair::fromSeed(const SecureBytes &seed32)
     if (seed32.size() != crypto_sign_SEEDBYTES)
         return {};
     (void)ensureSodium();
-    SigningKeyPair kp{QByteArray(SignPublicKeyBytes, Qt::Uninitialized),
-                      SecureBytes(crypto_sign_SECRETKEYBYTES)};
-    crypto_sign_seed_keypair(reinterpret_cast<unsigned char *>(kp.publicKey.data()),
-                             kp.secretKey.data(), seed32.data());
+    SigningKeyPair kp{QByteArray(SignPublicKeyBytes, Qt::Uninitialized), SecureBytes(crypto_sign_SECRETKEYBYTES)};
+    crypto_sign_seed_keypair(reinterpret_cast<unsigned char *>(kp.publicKey.data()), kp.secretKey.data(),
+                             seed32.data());
     return kp;
 }
 
@@ -65,23 +61,21 @@ QByteArray sign(const SigningKeyPair &key, QByteArrayView context, QByteArrayVie
         return {};
     QByteArray sig(SignatureBytes, Qt::Uninitialized);
     withSignedBytes(context, message, [&](const unsigned char *m, std::size_t n) {
-        crypto_sign_detached(reinterpret_cast<unsigned char *>(sig.data()), nullptr, m, n,
-                             key.secretKey.data());
+        crypto_sign_detached(reinterpret_cast<unsigned char *>(sig.data()), nullptr, m, n, key.secretKey.data());
         return 0;
     });
     return sig;
 }
 
-bool verify(QByteArrayView publicKey, QByteArrayView context, QByteArrayView message,
-            QByteArrayView signature)
+bool verify(QByteArrayView publicKey, QByteArrayView context, QByteArrayView message, QByteArrayView signature)
 {
     if (publicKey.size() != SignPublicKeyBytes || signature.size() != SignatureBytes)
         return false;
     (void)ensureSodium();
     return withSignedBytes(context, message, [&](const unsigned char *m, std::size_t n) {
-        return crypto_sign_verify_detached(
-                   reinterpret_cast<const unsigned char *>(signature.data()), m, n,
-                   reinterpret_cast<const unsigned char *>(publicKey.data())) == 0;
+        return crypto_sign_verify_detached(reinterpret_cast<const unsigned char *>(signature.data()), m, n,
+                                           reinterpret_cast<const unsigned char *>(publicKey.data()))
+               == 0;
     });
 }
 

@@ -13,7 +13,7 @@ inline constexpr qsizetype SignatureBytes = 64;
 
 struct SigningKeyPair
 {
-    QByteArray publicKey; // 32 bytes
+    QByteArray publicKey;  // 32 bytes
     SecureBytes secretKey; // 64 bytes (libsodium's seed || public key form)
 
     [[nodiscard]] static SigningKeyPair generate();
@@ -21,8 +21,7 @@ struct SigningKeyPair
     [[nodiscard]] SigningKeyPair clone() const { return {publicKey, secretKey.clone()}; }
 };
 
-[[nodiscard]] QByteArray sign(const SigningKeyPair &key, QByteArrayView context,
-                              QByteArrayView message);
+[[nodiscard]] QByteArray sign(const SigningKeyPair &key, QByteArrayView context, QByteArrayView message);
 // False for a wrong key or signature length as well as a bad signature.
 [[nodiscard]] bool verify(QByteArrayView publicKey, QByteArrayView context, QByteArrayView message,
                           QByteArrayView signature);

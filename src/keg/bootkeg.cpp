@@ -17,19 +17,20 @@ constexpr qsizetype WrappedKeyBytes = 32 + crypto::AeadTagBytes;
 const QByteArray ZeroHash(32, '\0');
 
 // A view into the decoded body: no copy, no allocation (see Member's comment).
-QByteArray view(QByteArrayView v) { return QByteArray::fromRawData(v.data(), v.size()); }
-
-template<typename T, typename Key>
-const T *findByName(const std::vector<T> &list, QByteArrayView name, Key key)
+QByteArray view(QByteArrayView v)
 {
-    auto it = std::lower_bound(list.begin(), list.end(), name,
-                               [&](const T &e, QByteArrayView n) { return key(e) < n; });
+    return QByteArray::fromRawData(v.data(), v.size());
+}
+
+template <typename T, typename Key> const T *findByName(const std::vector<T> &list, QByteArrayView name, Key key)
+{
+    auto it =
+        std::lower_bound(list.begin(), list.end(), name, [&](const T &e, QByteArrayView n) { return key(e) < n; });
     return (it != list.end() && key(*it) == name) ? &*it : nullptr;
 }
 
 // Checks strict ascending order of a decoded list by the given key.
-template<typename T, typename Less>
-bool strictlyAscending(const std::vector<T> &list, Less less)
+template <typename T, typename Less> bool strictlyAscending(const std::vector<T> &list, Less less)
 {
     for (std::size_t i = 1; i < list.size(); ++i) {
         if (!less(list[i - 1], list[i]))
@@ -76,8 +77,9 @@ void decodeBody(Reader &r, BootKegVersion &v)
         const bool wrapped = !g.wrapNonce.isEmpty();
         if (r.ok()
             && (g.number != i
-                || (wrapped && (g.wrapNonce.size() != crypto::AeadNonceBytes
-                                || g.wrappedPrevious.size() != WrappedKeyBytes || i == 0))
+                || (wrapped
+                    && (g.wrapNonce.size() != crypto::AeadNonceBytes || g.wrappedPrevious.size() != WrappedKeyBytes
+                        || i == 0))
                 || (!wrapped && !g.wrappedPrevious.isEmpty())))
             r.fail(DecodeError::NonCanonical);
     }
@@ -111,8 +113,7 @@ void decodeBody(Reader &r, BootKegVersion &v)
         strictlyAscending(v.members, byName) && strictlyAscending(v.sealed, byName)
         && strictlyAscending(v.departures, byName)
         && strictlyAscending(v.historySeals, [](const HistorySeal &a, const HistorySeal &b) {
-               return a.username < b.username
-                      || (a.username == b.username && a.generation < b.generation);
+               return a.username < b.username || (a.username == b.username && a.generation < b.generation);
            });
     if (!ordered)
         r.fail(DecodeError::Unordered);
@@ -149,8 +150,7 @@ const SealedKey *BootKegVersion::sealedFor(QByteArrayView username) const
 
 const Departure *BootKegVersion::departureOf(QByteArrayView username) const
 {
-    return findByName(departures, username,
-                      [](const Departure &d) { return QByteArrayView(d.username); });
+    return findByName(departures, username, [](const Departure &d) { return QByteArrayView(d.username); });
 }
 
 quint32 BootKegVersion::currentGeneration() const
@@ -238,9 +238,8 @@ Result<SignedBootKeg> SignedBootKeg::decode(QByteArrayView wire)
     const QByteArrayView sig = outer.bytes(crypto::SignatureBytes);
     outer.finish();
     if (!outer.ok())
-        return Error{1, QStringLiteral("boot keg refused: %1 (at byte %2)")
-                            .arg(describe(outer.error()))
-                            .arg(outer.position())};
+        return Error{
+            1, QStringLiteral("boot keg refused: %1 (at byte %2)").arg(describe(outer.error())).arg(outer.position())};
     SignedBootKeg s;
     s.m_body = body.toByteArray();
     s.m_alg = SigAlg(alg);
@@ -248,9 +247,8 @@ Result<SignedBootKeg> SignedBootKeg::decode(QByteArrayView wire)
     Reader r(s.m_body);
     decodeBody(r, s.m_version);
     if (!r.ok())
-        return Error{1, QStringLiteral("boot keg refused: %1 (at body byte %2)")
-                            .arg(describe(r.error()))
-                            .arg(r.position())};
+        return Error{
+            1, QStringLiteral("boot keg refused: %1 (at body byte %2)").arg(describe(r.error())).arg(r.position())};
     s.m_hash = crypto::hash(crypto::ctx::BootKegHash, s.m_body);
     return s;
 }

@@ -38,11 +38,11 @@ struct Member
 {
     QByteArray username;
     QByteArray signPublicKey; // 32
-    QByteArray boxPublicKey; // 32
+    QByteArray boxPublicKey;  // 32
     Role role = Role::Member;
     InviteState state = InviteState::Invited;
     HistoryPolicy history = HistoryPolicy::Shared; // what this member was invited to see
-    QByteArray invitedBy; // username; the creator names itself
+    QByteArray invitedBy;                          // username; the creator names itself
     // The version that invited them (0 for the creator). A signed leave or decline counts
     // only if made at or after it, so an old request can't end a later membership.
     quint64 sinceVersion = 0;
@@ -68,8 +68,8 @@ struct HistorySeal
 struct Generation
 {
     quint32 number = 0;
-    QByteArray commitment; // BLAKE2b(ctx, number || key): everyone holds the same key
-    QByteArray wrapNonce; // 24 bytes, or empty when the previous key is not wrapped
+    QByteArray commitment;      // BLAKE2b(ctx, number || key): everyone holds the same key
+    QByteArray wrapNonce;       // 24 bytes, or empty when the previous key is not wrapped
     QByteArray wrappedPrevious; // AEAD of generation number-1's key under this key, or empty
 };
 
@@ -77,27 +77,27 @@ struct Departure
 {
     QByteArray username;
     DepartureKind kind = DepartureKind::Removed;
-    quint64 lastCounter = 0; // the member's last message counter: later ones are refused
+    quint64 lastCounter = 0;    // the member's last message counter: later ones are refused
     QByteArray lastMessageHash; // 32 (zero if none)
-    QByteArray request; // the member's signed DepartureRequest (Left/Declined), else empty
+    QByteArray request;         // the member's signed DepartureRequest (Left/Declined), else empty
 };
 
 struct BootKegVersion
 {
     QByteArray roomId; // 32; all zero in the genesis (the room id is the genesis hash)
     quint64 version = 0;
-    QByteArray previousHash; // 32; all zero in the genesis
-    QByteArray genesisNonce; // 16 random bytes in the genesis, all zero afterwards
-    quint64 timestampMs = 0; // informational only: no decision depends on clocks
-    QByteArray signer; // username
-    QByteArray name; // UTF-8
-    QByteArray topic; // UTF-8
+    QByteArray previousHash;                      // 32; all zero in the genesis
+    QByteArray genesisNonce;                      // 16 random bytes in the genesis, all zero afterwards
+    quint64 timestampMs = 0;                      // informational only: no decision depends on clocks
+    QByteArray signer;                            // username
+    QByteArray name;                              // UTF-8
+    QByteArray topic;                             // UTF-8
     HistoryPolicy policy = HistoryPolicy::Shared; // default for invites
-    std::vector<Member> members; // strictly ascending by username
-    std::vector<Generation> generations; // 0, 1, 2, ... contiguous
-    std::vector<SealedKey> sealed; // last generation, one per member, ascending
-    std::vector<HistorySeal> historySeals; // ascending by (username, generation)
-    std::vector<Departure> departures; // members removed by this version, ascending
+    std::vector<Member> members;                  // strictly ascending by username
+    std::vector<Generation> generations;          // 0, 1, 2, ... contiguous
+    std::vector<SealedKey> sealed;                // last generation, one per member, ascending
+    std::vector<HistorySeal> historySeals;        // ascending by (username, generation)
+    std::vector<Departure> departures;            // members removed by this version, ascending
 
     [[nodiscard]] const Member *member(QByteArrayView username) const;
     [[nodiscard]] const SealedKey *sealedFor(QByteArrayView username) const;
@@ -149,9 +149,8 @@ struct DepartureRequest
 };
 [[nodiscard]] QByteArray encodeDepartureRequest(const DepartureRequest &r);
 [[nodiscard]] Result<DepartureRequest> decodeDepartureRequest(QByteArrayView bytes);
-[[nodiscard]] DepartureRequest signDepartureRequest(QByteArrayView roomId, const QString &username,
-                                                    DepartureKind kind, quint64 atVersion,
-                                                    const crypto::SigningKeyPair &key);
+[[nodiscard]] DepartureRequest signDepartureRequest(QByteArrayView roomId, const QString &username, DepartureKind kind,
+                                                    quint64 atVersion, const crypto::SigningKeyPair &key);
 [[nodiscard]] bool verifyDepartureRequest(const DepartureRequest &r, QByteArrayView signPublicKey);
 
 } // namespace tavern::keg

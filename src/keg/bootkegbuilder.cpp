@@ -13,10 +13,12 @@ namespace tavern::keg {
 
 namespace {
 
-Error builderError(const QString &why) { return Error{int(ChainError::NotPermitted), why}; }
+Error builderError(const QString &why)
+{
+    return Error{int(ChainError::NotPermitted), why};
+}
 
-template<typename T>
-void insertSorted(std::vector<T> &list, T item)
+template <typename T> void insertSorted(std::vector<T> &list, T item)
 {
     auto it = std::lower_bound(list.begin(), list.end(), item,
                                [](const T &a, const T &b) { return a.username < b.username; });
@@ -25,8 +27,8 @@ void insertSorted(std::vector<T> &list, T item)
 
 // Seals one key to every member; splits the members over threads (crypto_box_seal is
 // thread-safe; each blob is its own allocation).
-std::vector<SealedKey> sealToAll(const std::vector<Member> &members, QByteArrayView roomId,
-                                 quint32 generation, const crypto::SecureBytes &key, int threads)
+std::vector<SealedKey> sealToAll(const std::vector<Member> &members, QByteArrayView roomId, quint32 generation,
+                                 const crypto::SecureBytes &key, int threads)
 {
     std::vector<SealedKey> out(members.size());
     const auto work = [&](std::size_t from, std::size_t to) {
@@ -59,16 +61,15 @@ BuiltVersion createRoom(const crypto::Identity &creator, const RoomSettings &set
     v.name = settings.name.toUtf8();
     v.topic = settings.topic.toUtf8();
     v.policy = settings.policy;
-    v.members.push_back({name, creator.signing.publicKey, creator.box.publicKey, Role::Admin,
-                         InviteState::Joined, HistoryPolicy::Shared, name});
+    v.members.push_back({name, creator.signing.publicKey, creator.box.publicKey, Role::Admin, InviteState::Joined,
+                         HistoryPolicy::Shared, name});
     crypto::SecureBytes key = crypto::SecureBytes::random(crypto::AeadKeyBytes);
     v.generations.push_back({0, keyCommitment(0, key), {}, {}});
     v.sealed.push_back({name, sealKeyFor(v.roomId, 0, v.members[0], key)});
     return {SignedBootKeg::sign(std::move(v), creator.signing), 0u, std::move(key)};
 }
 
-BootKegBuilder::BootKegBuilder(const SignedBootKeg &head, const crypto::Identity &me,
-                               const RoomKeys &keys)
+BootKegBuilder::BootKegBuilder(const SignedBootKeg &head, const crypto::Identity &me, const RoomKeys &keys)
     : m_head(head), m_me(me), m_keys(keys), m_next(head.version())
 {
     m_next.roomId = head.roomId();
@@ -84,22 +85,20 @@ BootKegBuilder::BootKegBuilder(const SignedBootKeg &head, const crypto::Identity
 Member *BootKegBuilder::find(const QString &username)
 {
     const QByteArray name = username.toUtf8();
-    auto it = std::find_if(m_next.members.begin(), m_next.members.end(),
-                           [&](const Member &m) { return m.username == name; });
+    auto it =
+        std::find_if(m_next.members.begin(), m_next.members.end(), [&](const Member &m) { return m.username == name; });
     return it == m_next.members.end() ? nullptr : &*it;
 }
 
 Status BootKegBuilder::invite(const crypto::PublicIdentity &who, Role role, HistoryPolicy history)
 {
-    if (!isCanonicalUsername(who.username.toUtf8()) || who.signPublicKey.size() != 32
-        || who.boxPublicKey.size() != 32)
+    if (!isCanonicalUsername(who.username.toUtf8()) || who.signPublicKey.size() != 32 || who.boxPublicKey.size() != 32)
         return builderError(QStringLiteral("'%1' is not a valid user to invite").arg(who.username));
     if (find(who.username))
         return builderError(QStringLiteral("%1 is already in the room").arg(who.username));
     const QByteArray name = who.username.toUtf8();
-    insertSorted(m_next.members, Member{name, who.signPublicKey, who.boxPublicKey, role,
-                                        InviteState::Invited, history, m_next.signer,
-                                        m_next.version});
+    insertSorted(m_next.members, Member{name, who.signPublicKey, who.boxPublicKey, role, InviteState::Invited, history,
+                                        m_next.signer, m_next.version});
     if (history == HistoryPolicy::SinceJoin)
         m_sinceJoin = true;
     else
@@ -116,8 +115,8 @@ Status BootKegBuilder::acceptInvitation()
     return Ok{};
 }
 
-Status BootKegBuilder::addDeparture(const Member &m, DepartureKind kind, quint64 lastCounter,
-                                    QByteArray lastHash, QByteArray request)
+Status BootKegBuilder::addDeparture(const Member &m, DepartureKind kind, quint64 lastCounter, QByteArray lastHash,
+                                    QByteArray request)
 {
     Departure d{m.username, kind, lastCounter, std::move(lastHash), std::move(request)};
     m_next.members.erase(std::find_if(m_next.members.begin(), m_next.members.end(),
@@ -143,14 +142,12 @@ Status BootKegBuilder::cancelInvitation(const QString &username)
     return addDeparture(*m, DepartureKind::Cancelled, 0, {}, {});
 }
 
-Status BootKegBuilder::completeDeparture(const DepartureRequest &request, quint64 lastCounter,
-                                         QByteArray lastHash)
+Status BootKegBuilder::completeDeparture(const DepartureRequest &request, quint64 lastCounter, QByteArray lastHash)
 {
     Member *m = find(QString::fromUtf8(request.username));
     if (!m)
         return builderError(QStringLiteral("%1 is not in the room").arg(QString::fromUtf8(request.username)));
-    return addDeparture(*m, request.kind, lastCounter, std::move(lastHash),
-                        encodeDepartureRequest(request));
+    return addDeparture(*m, request.kind, lastCounter, std::move(lastHash), encodeDepartureRequest(request));
 }
 
 Status BootKegBuilder::setRole(const QString &username, Role role)
@@ -174,10 +171,9 @@ Result<BuiltVersion> BootKegBuilder::build(int threads)
     const quint32 current = m_head.version().currentGeneration();
     const crypto::SecureBytes *currentKey = m_keys.get(current);
     if (!currentKey)
-        return Error{int(KeyError::MissingKey),
-                     QStringLiteral("this device does not hold the room's current key "
-                                    "(generation %1)")
-                         .arg(current)};
+        return Error{int(KeyError::MissingKey), QStringLiteral("this device does not hold the room's current key "
+                                                               "(generation %1)")
+                                                    .arg(current)};
     BuiltVersion out;
     const QByteArray roomId = m_next.roomId;
     if (m_rekey || m_removed || m_sinceJoin) {
@@ -188,9 +184,8 @@ Result<BuiltVersion> BootKegBuilder::build(int threads)
         // since-join invitee receives the new key.
         if (!m_sinceJoin) {
             g.wrapNonce = crypto::randomNonce();
-            g.wrappedPrevious = crypto::aeadEncrypt(key, g.wrapNonce,
-                                                    wrapAssociatedData(roomId, gen),
-                                                    currentKey->view());
+            g.wrappedPrevious =
+                crypto::aeadEncrypt(key, g.wrapNonce, wrapAssociatedData(roomId, gen), currentKey->view());
         }
         m_next.generations.push_back(std::move(g));
         m_next.sealed = sealToAll(m_next.members, roomId, gen, key, threads);
@@ -213,8 +208,7 @@ Result<BuiltVersion> BootKegBuilder::build(int threads)
         for (std::size_t g = 1; m && g < gens.size(); ++g) {
             const crypto::SecureBytes *below = m_keys.get(quint32(g - 1));
             if (gens[g].wrapNonce.isEmpty() && below)
-                m_next.historySeals.push_back({name, quint32(g - 1),
-                                               sealKeyFor(roomId, quint32(g - 1), *m, *below)});
+                m_next.historySeals.push_back({name, quint32(g - 1), sealKeyFor(roomId, quint32(g - 1), *m, *below)});
         }
     }
     out.version = SignedBootKeg::sign(std::move(m_next), m_me.signing);

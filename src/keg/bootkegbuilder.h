@@ -16,7 +16,7 @@ struct BuiltVersion
 {
     SignedBootKeg version;
     std::optional<quint32> newGeneration; // set when the version started one
-    crypto::SecureBytes newKey; // its key, for the caller's RoomKeys
+    crypto::SecureBytes newKey;           // its key, for the caller's RoomKeys
 };
 
 struct RoomSettings
@@ -39,8 +39,7 @@ public:
     Status remove(const QString &username, quint64 lastCounter = 0, QByteArray lastHash = {});
     Status cancelInvitation(const QString &username);
     // Carries the member's own signed leave or decline request.
-    Status completeDeparture(const DepartureRequest &request, quint64 lastCounter = 0,
-                             QByteArray lastHash = {});
+    Status completeDeparture(const DepartureRequest &request, quint64 lastCounter = 0, QByteArray lastHash = {});
     Status setRole(const QString &username, Role role);
     void setSettings(const RoomSettings &settings);
     void rekey() { m_rekey = true; }
@@ -50,8 +49,8 @@ public:
 
 private:
     Member *find(const QString &username);
-    Status addDeparture(const Member &m, DepartureKind kind, quint64 lastCounter,
-                        QByteArray lastHash, QByteArray request);
+    Status addDeparture(const Member &m, DepartureKind kind, quint64 lastCounter, QByteArray lastHash,
+                        QByteArray request);
 
     SignedBootKeg m_head;
     const crypto::Identity &m_me;

@@ -34,7 +34,7 @@ public:
     void u32(quint32 v);
     void u64(quint64 v);
     void fixed(QByteArrayView bytes) { m_out.append(bytes); } // length known from the format
-    void bytes(QByteArrayView bytes); // u32 length + bytes
+    void bytes(QByteArrayView bytes);                         // u32 length + bytes
     void text(const QString &s) { bytes(s.toUtf8()); }
 
     const QByteArray &data() const { return m_out; }

@@ -8,8 +8,14 @@ namespace tavern::keg {
 
 namespace {
 
-Error refuse(ChainError code, const QString &reason) { return Error{int(code), reason}; }
-QString who(QByteArrayView u) { return QString::fromUtf8(u); }
+Error refuse(ChainError code, const QString &reason)
+{
+    return Error{int(code), reason};
+}
+QString who(QByteArrayView u)
+{
+    return QString::fromUtf8(u);
+}
 
 bool allZero(QByteArrayView b)
 {
@@ -39,11 +45,10 @@ Result<Ok> checkEnvelope(const SignedBootKeg &s)
 Result<Ok> checkSignature(const SignedBootKeg &s, const Member &signer)
 {
     if (!crypto::verify(signer.signPublicKey, crypto::ctx::BootKegSig, s.hash(), s.signature()))
-        return refuse(ChainError::BadSignature,
-                      QStringLiteral("version %1 is not signed by %2's key: the signature is "
-                                     "forged or the content was altered after signing")
-                          .arg(s.version().version)
-                          .arg(who(signer.username)));
+        return refuse(ChainError::BadSignature, QStringLiteral("version %1 is not signed by %2's key: the signature is "
+                                                               "forged or the content was altered after signing")
+                                                    .arg(s.version().version)
+                                                    .arg(who(signer.username)));
     return Ok{};
 }
 
@@ -57,8 +62,7 @@ Result<Ok> checkInvariants(const BootKegVersion &v)
         return refuse(ChainError::NoAdmin,
                       QStringLiteral("version %1 leaves the room without a joined admin").arg(v.version));
     if (v.generations.empty())
-        return refuse(ChainError::BadGeneration,
-                      QStringLiteral("version %1 has no key generation").arg(v.version));
+        return refuse(ChainError::BadGeneration, QStringLiteral("version %1 has no key generation").arg(v.version));
     bool sameSet = v.sealed.size() == v.members.size();
     for (std::size_t i = 0; sameSet && i < v.members.size(); ++i)
         sameSet = v.sealed[i].username == v.members[i].username;
@@ -77,10 +81,9 @@ Result<Ok> checkInvariants(const BootKegVersion &v)
     }
     for (const Departure &d : v.departures) {
         if (v.member(d.username))
-            return refuse(ChainError::BadDeparture,
-                          QStringLiteral("version %1 records %2 as departed but keeps them")
-                              .arg(v.version)
-                              .arg(who(d.username)));
+            return refuse(
+                ChainError::BadDeparture,
+                QStringLiteral("version %1 records %2 as departed but keeps them").arg(v.version).arg(who(d.username)));
     }
     return Ok{};
 }
@@ -97,10 +100,9 @@ struct Context
 
     Error notPermitted(const QString &what) const
     {
-        return refuse(ChainError::NotPermitted,
-                      QStringLiteral("%1 (%2) may not %3 (version %4)")
-                          .arg(who(signer.username), roleName(signer.role), what)
-                          .arg(n.version));
+        return refuse(ChainError::NotPermitted, QStringLiteral("%1 (%2) may not %3 (version %4)")
+                                                    .arg(who(signer.username), roleName(signer.role), what)
+                                                    .arg(n.version));
     }
     bool may(Privilege priv) const { return roleAllows(signer.role, priv); }
 };
@@ -109,16 +111,14 @@ struct Context
 Result<Ok> checkAcceptance(const Context &c)
 {
     const BootKegVersion &p = c.p, &n = c.n;
-    bool same = p.members.size() == n.members.size() && p.name == n.name && p.topic == n.topic
-                && p.policy == n.policy && !c.newGeneration && n.historySeals.empty()
-                && n.departures.empty();
+    bool same = p.members.size() == n.members.size() && p.name == n.name && p.topic == n.topic && p.policy == n.policy
+                && !c.newGeneration && n.historySeals.empty() && n.departures.empty();
     for (std::size_t i = 0; same && i < p.members.size(); ++i) {
         const Member &a = p.members[i], &b = n.members[i];
         const bool self = a.username == c.signer.username;
-        same = a.username == b.username && a.signPublicKey == b.signPublicKey
-               && a.boxPublicKey == b.boxPublicKey && a.role == b.role && a.history == b.history
-               && a.invitedBy == b.invitedBy && a.sinceVersion == b.sinceVersion
-               && (self ? b.state == InviteState::Joined : a.state == b.state)
+        same = a.username == b.username && a.signPublicKey == b.signPublicKey && a.boxPublicKey == b.boxPublicKey
+               && a.role == b.role && a.history == b.history && a.invitedBy == b.invitedBy
+               && a.sinceVersion == b.sinceVersion && (self ? b.state == InviteState::Joined : a.state == b.state)
                && p.sealed[i].blob == n.sealed[i].blob;
     }
     if (!same)
@@ -130,10 +130,9 @@ Result<Ok> checkDeparture(Context &c, const Member &gone)
 {
     const Departure *d = c.n.departureOf(gone.username);
     if (!d)
-        return refuse(ChainError::BadDeparture,
-                      QStringLiteral("version %1 removes %2 without a departure record")
-                          .arg(c.n.version)
-                          .arg(who(gone.username)));
+        return refuse(ChainError::BadDeparture, QStringLiteral("version %1 removes %2 without a departure record")
+                                                    .arg(c.n.version)
+                                                    .arg(who(gone.username)));
     c.removed = true;
     // Whatever the kind: the new generation is sealed by the signer, so a signer who
     // leaves by their own version would hold the key meant to shut them out.
@@ -149,10 +148,9 @@ Result<Ok> checkDeparture(Context &c, const Member &gone)
         return Ok{};
     case DepartureKind::Cancelled:
         if (!invited)
-            return refuse(ChainError::BadDeparture,
-                          QStringLiteral("%1 had accepted; a cancellation only applies to an "
-                                         "invitation")
-                              .arg(who(gone.username)));
+            return refuse(ChainError::BadDeparture, QStringLiteral("%1 had accepted; a cancellation only applies to an "
+                                                                   "invitation")
+                                                        .arg(who(gone.username)));
         if (c.may(Privilege::RemoveMember)
             || (c.may(Privilege::CancelOwnInvite) && gone.invitedBy == c.signer.username))
             return Ok{};
@@ -166,17 +164,16 @@ Result<Ok> checkDeparture(Context &c, const Member &gone)
         // can't be replayed to end this one.
         const bool valid = req && req->roomId == c.prev.roomId() && req->username == gone.username
                            && req->kind == d->kind && req->atVersion <= c.p.version
-                           && req->atVersion >= gone.sinceVersion
-                           && (d->kind == DepartureKind::Declined) == invited
+                           && req->atVersion >= gone.sinceVersion && (d->kind == DepartureKind::Declined) == invited
                            && verifyDepartureRequest(*req, gone.signPublicKey);
         if (!valid)
-            return refuse(ChainError::BadDeparture,
-                          QStringLiteral("version %1 removes %2 on a %3 request that %2 did not "
-                                         "sign for this room")
-                              .arg(c.n.version)
-                              .arg(who(gone.username))
-                              .arg(d->kind == DepartureKind::Left ? QStringLiteral("leave")
-                                                                  : QStringLiteral("decline")));
+            return refuse(
+                ChainError::BadDeparture,
+                QStringLiteral("version %1 removes %2 on a %3 request that %2 did not "
+                               "sign for this room")
+                    .arg(c.n.version)
+                    .arg(who(gone.username))
+                    .arg(d->kind == DepartureKind::Left ? QStringLiteral("leave") : QStringLiteral("decline")));
         return Ok{};
     }
     case DepartureKind::Count: break;
@@ -215,9 +212,7 @@ Result<Ok> checkStayer(const Context &c, std::size_t i, std::size_t j)
     const QString name = who(a.username);
     if (a.signPublicKey != b.signPublicKey || a.boxPublicKey != b.boxPublicKey)
         return refuse(ChainError::MemberKeysChanged,
-                      QStringLiteral("version %1 changes %2's keys inside the room")
-                          .arg(c.n.version)
-                          .arg(name));
+                      QStringLiteral("version %1 changes %2's keys inside the room").arg(c.n.version).arg(name));
     if (a.invitedBy != b.invitedBy || a.history != b.history || a.sinceVersion != b.sinceVersion)
         return c.notPermitted(QStringLiteral("rewrite %1's invitation").arg(name));
     if (a.state != b.state)
@@ -225,13 +220,11 @@ Result<Ok> checkStayer(const Context &c, std::size_t i, std::size_t j)
                                   ? QStringLiteral("accept %1's invitation for them").arg(name)
                                   : QStringLiteral("turn %1 back into an invitee").arg(name));
     if (a.role != b.role && !c.may(Privilege::ChangeRole))
-        return c.notPermitted(
-            QStringLiteral("change %1's role to %2").arg(name, roleName(b.role)));
+        return c.notPermitted(QStringLiteral("change %1's role to %2").arg(name, roleName(b.role)));
     if (!c.newGeneration && c.p.sealed[i].blob != c.n.sealed[j].blob)
-        return refuse(ChainError::SealedKeyChanged,
-                      QStringLiteral("version %1 replaces %2's sealed key without a new generation")
-                          .arg(c.n.version)
-                          .arg(name));
+        return refuse(
+            ChainError::SealedKeyChanged,
+            QStringLiteral("version %1 replaces %2's sealed key without a new generation").arg(c.n.version).arg(name));
     return Ok{};
 }
 
@@ -273,43 +266,38 @@ Result<Ok> verifyGenesis(const SignedBootKeg &genesis)
     if (v.members.size() != 1 || v.members[0].username != v.signer)
         return bad(QStringLiteral("must hold exactly its creator"));
     const Member &creator = v.members[0];
-    if (creator.role != Role::Admin || creator.state != InviteState::Joined
-        || creator.invitedBy != creator.username || creator.sinceVersion != 0)
+    if (creator.role != Role::Admin || creator.state != InviteState::Joined || creator.invitedBy != creator.username
+        || creator.sinceVersion != 0)
         return bad(QStringLiteral("must make its creator a joined admin"));
-    if (v.generations.size() != 1 || !v.generations[0].wrapNonce.isEmpty()
-        || !v.historySeals.empty() || !v.departures.empty())
+    if (v.generations.size() != 1 || !v.generations[0].wrapNonce.isEmpty() || !v.historySeals.empty()
+        || !v.departures.empty())
         return bad(QStringLiteral("must hold exactly key generation 0"));
     if (auto e = checkInvariants(v); !e)
         return e;
     return checkSignature(genesis, creator);
 }
 
-Result<Ok> verifyTransition(const SignedBootKeg &prev, const SignedBootKeg &next,
-                            SignatureCheck check)
+Result<Ok> verifyTransition(const SignedBootKeg &prev, const SignedBootKeg &next, SignatureCheck check)
 {
     if (auto e = checkEnvelope(next); !e)
         return e;
     const BootKegVersion &p = prev.version(), &n = next.version();
     if (n.roomId != prev.roomId())
-        return refuse(ChainError::WrongRoom,
-                      QStringLiteral("version %1 belongs to another room").arg(n.version));
+        return refuse(ChainError::WrongRoom, QStringLiteral("version %1 belongs to another room").arg(n.version));
     if (n.version != p.version + 1)
         return refuse(ChainError::WrongVersion,
                       QStringLiteral("version %1 does not follow version %2").arg(n.version).arg(p.version));
     if (n.previousHash != prev.hash())
-        return refuse(ChainError::WrongPreviousHash,
-                      QStringLiteral("version %1 does not chain to the version %2 we hold")
-                          .arg(n.version)
-                          .arg(p.version));
+        return refuse(
+            ChainError::WrongPreviousHash,
+            QStringLiteral("version %1 does not chain to the version %2 we hold").arg(n.version).arg(p.version));
     if (!allZero(n.genesisNonce))
-        return refuse(ChainError::Malformed,
-                      QStringLiteral("version %1 carries a genesis nonce").arg(n.version));
+        return refuse(ChainError::Malformed, QStringLiteral("version %1 carries a genesis nonce").arg(n.version));
     const Member *signer = p.member(n.signer);
     if (!signer)
-        return refuse(ChainError::SignerNotMember,
-                      QStringLiteral("version %1 is signed by %2, who is not in the room")
-                          .arg(n.version)
-                          .arg(who(n.signer)));
+        return refuse(
+            ChainError::SignerNotMember,
+            QStringLiteral("version %1 is signed by %2, who is not in the room").arg(n.version).arg(who(n.signer)));
     if (check == SignatureCheck::Verify) {
         if (auto e = checkSignature(next, *signer); !e)
             return e;
@@ -369,11 +357,10 @@ Result<Ok> verifyTransition(const SignedBootKeg &prev, const SignedBootKeg &next
                               .arg(who(h.username)));
     }
     if ((c.removed || c.sinceJoinInvite) && !c.newGeneration)
-        return refuse(ChainError::MissingRekey,
-                      QStringLiteral("version %1 %2 but keeps the old room key")
-                          .arg(n.version)
-                          .arg(c.removed ? QStringLiteral("removes a member")
-                                         : QStringLiteral("invites without history")));
+        return refuse(ChainError::MissingRekey, QStringLiteral("version %1 %2 but keeps the old room key")
+                                                    .arg(n.version)
+                                                    .arg(c.removed ? QStringLiteral("removes a member")
+                                                                   : QStringLiteral("invites without history")));
     if (c.newGeneration) {
         if (c.sinceJoinInvite && !n.generations.back().wrapNonce.isEmpty())
             return refuse(ChainError::HistoryLeak,
@@ -394,16 +381,14 @@ Result<Ok> checkPin(const Pin &pin, const SignedBootKeg &seen)
         return Ok{};
     const quint64 v = seen.version().version;
     if (v < pin.version)
-        return refuse(ChainError::Rollback,
-                      QStringLiteral("the server offered version %1 after this device had seen "
-                                     "version %2: a rollback")
-                          .arg(v)
-                          .arg(pin.version));
+        return refuse(ChainError::Rollback, QStringLiteral("the server offered version %1 after this device had seen "
+                                                           "version %2: a rollback")
+                                                .arg(v)
+                                                .arg(pin.version));
     if (v == pin.version && !crypto::constantTimeEquals(seen.hash(), pin.hash))
-        return refuse(ChainError::Fork,
-                      QStringLiteral("version %1 differs from the version %1 this device pinned: "
-                                     "the room was forked")
-                          .arg(v));
+        return refuse(ChainError::Fork, QStringLiteral("version %1 differs from the version %1 this device pinned: "
+                                                       "the room was forked")
+                                            .arg(v));
     return Ok{};
 }
 

@@ -9,27 +9,27 @@
 namespace tavern::keg {
 
 enum class ChainError {
-    Malformed = 1,          // not canonical, bad field, unknown format
-    UnsignedVersion,        // signature missing or algorithm None
+    Malformed = 1,   // not canonical, bad field, unknown format
+    UnsignedVersion, // signature missing or algorithm None
     UnknownSignatureAlgorithm,
-    BadSignature,           // does not verify under the signer's key in the previous version
-    BadGenesis,             // version 0 that is not a creator-only, admin, generation-0 room
-    WrongRoom,              // room id differs from the chain's
-    WrongVersion,           // not previous + 1
+    BadSignature, // does not verify under the signer's key in the previous version
+    BadGenesis,   // version 0 that is not a creator-only, admin, generation-0 room
+    WrongRoom,    // room id differs from the chain's
+    WrongVersion, // not previous + 1
     WrongPreviousHash,
     SignerNotMember,
-    NotPermitted,           // the role table does not allow this signer this change
-    NoAdmin,                // no joined admin would remain
-    MemberKeysChanged,      // a member's keys changed inside the room
-    GenerationRewritten,    // an existing generation's number, commitment or wrap changed
-    MissingRekey,           // a removal (or since-join invite) without a new generation
-    BadGeneration,          // new generation not previous + 1, or more than one
-    SealedSetMismatch,      // current-generation seals not exactly one per member
-    SealedKeyChanged,       // an existing member's seal changed without a new generation
-    HistoryLeak,            // old keys sealed to someone not invited with shared history
-    BadDeparture,           // removed member without a departure record, or a bad request
-    Rollback,               // older than the pinned version
-    Fork,                   // same version number as the pin, another hash
+    NotPermitted,        // the role table does not allow this signer this change
+    NoAdmin,             // no joined admin would remain
+    MemberKeysChanged,   // a member's keys changed inside the room
+    GenerationRewritten, // an existing generation's number, commitment or wrap changed
+    MissingRekey,        // a removal (or since-join invite) without a new generation
+    BadGeneration,       // new generation not previous + 1, or more than one
+    SealedSetMismatch,   // current-generation seals not exactly one per member
+    SealedKeyChanged,    // an existing member's seal changed without a new generation
+    HistoryLeak,         // old keys sealed to someone not invited with shared history
+    BadDeparture,        // removed member without a departure record, or a bad request
+    Rollback,            // older than the pinned version
+    Fork,                // same version number as the pin, another hash
 };
 
 struct ChainRefusal

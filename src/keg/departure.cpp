@@ -9,8 +9,7 @@ namespace tavern::keg {
 namespace {
 QByteArrayView contextFor(DepartureKind kind)
 {
-    return kind == DepartureKind::Declined ? crypto::ctx::InvitationAnswerSig
-                                           : crypto::ctx::DepartureSig;
+    return kind == DepartureKind::Declined ? crypto::ctx::InvitationAnswerSig : crypto::ctx::DepartureSig;
 }
 
 QByteArray signedPart(const DepartureRequest &r)
@@ -54,9 +53,8 @@ Result<DepartureRequest> decodeDepartureRequest(QByteArrayView bytes)
     return d;
 }
 
-DepartureRequest signDepartureRequest(QByteArrayView roomId, const QString &username,
-                                      DepartureKind kind, quint64 atVersion,
-                                      const crypto::SigningKeyPair &key)
+DepartureRequest signDepartureRequest(QByteArrayView roomId, const QString &username, DepartureKind kind,
+                                      quint64 atVersion, const crypto::SigningKeyPair &key)
 {
     DepartureRequest d{roomId.toByteArray(), username.toUtf8(), kind, atVersion, {}};
     d.signature = crypto::sign(key, contextFor(kind), signedPart(d));

@@ -84,9 +84,7 @@ Result<Keg> decodeKeg(QByteArrayView bytes)
     r.finish();
     if (!r.ok())
         return Error{int(KegError::Malformed),
-                     QStringLiteral("keg refused: %1 (at byte %2)")
-                         .arg(describe(r.error()))
-                         .arg(r.position())};
+                     QStringLiteral("keg refused: %1 (at byte %2)").arg(describe(r.error())).arg(r.position())};
     if (k.version == 0)
         return Error{int(KegError::Malformed), QStringLiteral("keg refused: version 0")};
     if (alg == quint8(SigAlg::None) || sig.isEmpty())
@@ -95,8 +93,7 @@ Result<Keg> decodeKeg(QByteArrayView bytes)
         return Error{int(KegError::UnknownSignatureAlgorithm),
                      QStringLiteral("keg refused: unknown signature algorithm %1").arg(alg)};
     if (sig.size() != crypto::SignatureBytes)
-        return Error{int(KegError::Malformed),
-                     QStringLiteral("keg refused: signature has the wrong length")};
+        return Error{int(KegError::Malformed), QStringLiteral("keg refused: signature has the wrong length")};
     k.sigAlg = SigAlg::Ed25519;
     k.signature = sig.toByteArray();
     return k;
@@ -134,11 +131,10 @@ QByteArrayView signatureContext(KegType type)
     return KegSig;
 }
 
-Keg sealKeg(const KegAddress &a, QByteArrayView plaintext, const crypto::SecureBytes &dbKey,
-            const QString &author, const crypto::SigningKeyPair &authorKey)
+Keg sealKeg(const KegAddress &a, QByteArrayView plaintext, const crypto::SecureBytes &dbKey, const QString &author,
+            const crypto::SigningKeyPair &authorKey)
 {
-    Keg k{a.dbId, a.kegId, a.type, a.generation, a.version, author, crypto::randomNonce(),
-          {}, SigAlg::Ed25519, {}};
+    Keg k{a.dbId, a.kegId, a.type, a.generation, a.version, author, crypto::randomNonce(), {}, SigAlg::Ed25519, {}};
     const QByteArray header = k.header();
     k.ciphertext = crypto::aeadEncrypt(dbKey, k.nonce, associatedData(header), plaintext);
     k.signature = crypto::sign(authorKey, signatureContext(k.type), signedPart(header, k));
@@ -156,26 +152,22 @@ Result<QByteArray> openKeg(const Keg &k, QByteArrayView expectedDbId, QByteArray
         return Error{int(KegError::UnknownSignatureAlgorithm),
                      QStringLiteral("keg refused: unknown signature algorithm")};
     const QByteArray header = k.header();
-    if (!crypto::verify(authorSignPublicKey, signatureContext(k.type), signedPart(header, k),
-                        k.signature))
+    if (!crypto::verify(authorSignPublicKey, signatureContext(k.type), signedPart(header, k), k.signature))
         return Error{int(KegError::BadSignature),
                      QStringLiteral("keg refused: the signature is not %1's").arg(k.author)};
     if (!crypto::constantTimeEquals(k.dbId, expectedDbId))
-        return Error{int(KegError::WrongDb),
-                     QStringLiteral("keg refused: it was written for another conversation")};
+        return Error{int(KegError::WrongDb), QStringLiteral("keg refused: it was written for another conversation")};
     // The id is always checked: an empty expected id must not turn the check off, or a
     // replay under another id (A13) would pass for any caller that forgot to pass it.
     if (!crypto::constantTimeEquals(k.kegId, expectedKegId))
-        return Error{int(KegError::WrongKegId),
-                     QStringLiteral("keg refused: it was stored under another id")};
+        return Error{int(KegError::WrongKegId), QStringLiteral("keg refused: it was stored under another id")};
     if (dbKey.size() != std::size_t(crypto::AeadKeyBytes))
         return Error{int(KegError::NoKeyForGeneration),
                      QStringLiteral("keg refused: no key for generation %1").arg(k.generation)};
     auto plain = crypto::aeadDecrypt(dbKey, k.nonce, associatedData(header), k.ciphertext);
     if (!plain)
         return Error{int(KegError::DecryptFailed),
-                     QStringLiteral("keg refused: it does not decrypt under generation %1")
-                         .arg(k.generation)};
+                     QStringLiteral("keg refused: it does not decrypt under generation %1").arg(k.generation)};
     return std::move(plain).value();
 }
 

@@ -35,24 +35,24 @@ enum class KegType : quint8 {
 
 enum class KegError {
     Malformed = 1,
-    UnsignedRecord,       // no signature, or algorithm None
+    UnsignedRecord, // no signature, or algorithm None
     UnknownSignatureAlgorithm,
-    BadSignature,         // signature does not verify for the stated author
-    WrongDb,              // keg names another DB than the one it was read from
-    WrongKegId,           // keg names another id than the one the server stored it under
-    NoKeyForGeneration,   // we hold no key for its generation
-    DecryptFailed,        // AEAD refused: ciphertext or bound context altered
+    BadSignature,       // signature does not verify for the stated author
+    WrongDb,            // keg names another DB than the one it was read from
+    WrongKegId,         // keg names another id than the one the server stored it under
+    NoKeyForGeneration, // we hold no key for its generation
+    DecryptFailed,      // AEAD refused: ciphertext or bound context altered
 };
 
 struct Keg
 {
-    QByteArray dbId; // 32
+    QByteArray dbId;  // 32
     QByteArray kegId; // 16, chosen by the client so retries are idempotent
     KegType type = KegType::Message;
     quint32 generation = 0;
     quint64 version = 1; // per-keg, +1 per update
-    QString author; // normalised username
-    QByteArray nonce; // 24
+    QString author;      // normalised username
+    QByteArray nonce;    // 24
     QByteArray ciphertext;
     SigAlg sigAlg = SigAlg::Ed25519;
     QByteArray signature; // 64
@@ -74,15 +74,12 @@ struct KegAddress
 };
 
 [[nodiscard]] QByteArray newKegId();
-[[nodiscard]] Keg sealKeg(const KegAddress &address, QByteArrayView plaintext,
-                          const crypto::SecureBytes &dbKey, const QString &author,
-                          const crypto::SigningKeyPair &authorKey);
+[[nodiscard]] Keg sealKeg(const KegAddress &address, QByteArrayView plaintext, const crypto::SecureBytes &dbKey,
+                          const QString &author, const crypto::SigningKeyPair &authorKey);
 // Verifies against the author's public key and the DB/keg id the caller read it from,
 // then decrypts. The plaintext is returned only if every check passed.
-[[nodiscard]] Result<QByteArray> openKeg(const Keg &keg, QByteArrayView expectedDbId,
-                                         QByteArrayView expectedKegId,
-                                         const crypto::SecureBytes &dbKey,
-                                         QByteArrayView authorSignPublicKey);
+[[nodiscard]] Result<QByteArray> openKeg(const Keg &keg, QByteArrayView expectedDbId, QByteArrayView expectedKegId,
+                                         const crypto::SecureBytes &dbKey, QByteArrayView authorSignPublicKey);
 
 [[nodiscard]] QByteArrayView signatureContext(KegType type);
 // Hash of everything the author signed (header, nonce, ciphertext): names one message in

@@ -17,13 +17,13 @@ inline constexpr qsizetype MaxMessageBody = 64 * 1024;
 
 struct MessagePayload
 {
-    quint64 counter = 1; // the author's per-room counter, from 1
+    quint64 counter = 1;     // the author's per-room counter, from 1
     QByteArray previousHash; // 32: kegContentHash of counter-1, zero for counter 1
     quint64 headVersion = 0; // boot-keg version the author wrote under
-    QByteArray headHash; // 32: that version's hash
+    QByteArray headHash;     // 32: that version's hash
     quint64 timestampMs = 0; // the author's clock: shown, never trusted for order
-    QString body; // text (message, edit); empty for a redaction
-    QByteArray target; // 16: the keg an edit or redaction applies to; zero for a message
+    QString body;            // text (message, edit); empty for a redaction
+    QByteArray target;       // 16: the keg an edit or redaction applies to; zero for a message
 };
 
 [[nodiscard]] QByteArray encodeMessage(const MessagePayload &m);

@@ -7,17 +7,17 @@
 namespace tavern::keg {
 
 enum class Privilege {
-    Post,                 // write messages, edit and delete one's own messages
-    Invite,               // invite someone as member or guest
-    InviteElevated,       // invite someone as moderator or admin
-    RedactOthers,         // remove other people's messages
-    RemoveMember,         // remove a joined member (rekeys)
-    CancelOwnInvite,      // withdraw an invitation one made that is not yet accepted
-    ProcessDeparture,     // write the version that carries someone's signed leave/decline
+    Post,             // write messages, edit and delete one's own messages
+    Invite,           // invite someone as member or guest
+    InviteElevated,   // invite someone as moderator or admin
+    RedactOthers,     // remove other people's messages
+    RemoveMember,     // remove a joined member (rekeys)
+    CancelOwnInvite,  // withdraw an invitation one made that is not yet accepted
+    ProcessDeparture, // write the version that carries someone's signed leave/decline
     ChangeRole,
-    ChangeSettings,       // name, topic, history policy
-    Rekey,                // start a new key generation without a membership change
-    SendReceipt,          // signed read receipts (guests too: they read)
+    ChangeSettings, // name, topic, history policy
+    Rekey,          // start a new key generation without a membership change
+    SendReceipt,    // signed read receipts (guests too: they read)
     Count
 };
 

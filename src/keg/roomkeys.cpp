@@ -1,8 +1,8 @@
 #include "roomkeys.h"
 
+#include "common/username.h"
 #include "crypto/aead.h"
 #include "crypto/box.h"
-#include "common/username.h"
 #include "crypto/contexts.h"
 
 #include <QtEndian>
@@ -18,10 +18,13 @@ namespace {
 // roomId + generation + name length + longest username + key
 constexpr qsizetype MaxPlaintext = 32 + 4 + 4 + 32 + 32;
 
-Error keyError(KeyError code, const QString &why) { return Error{int(code), why}; }
+Error keyError(KeyError code, const QString &why)
+{
+    return Error{int(code), why};
+}
 
-qsizetype writePlaintext(unsigned char *p, QByteArrayView roomId, quint32 generation,
-                         QByteArrayView username, const crypto::SecureBytes &key)
+qsizetype writePlaintext(unsigned char *p, QByteArrayView roomId, quint32 generation, QByteArrayView username,
+                         const crypto::SecureBytes &key)
 {
     if (roomId.size() != 32 || username.size() > UsernameMaxLength || key.size() != 32)
         return -1; // never write past the caller's MaxPlaintext buffer
@@ -43,14 +46,12 @@ bool allZero(QByteArrayView b)
 }
 
 // Parses and checks a sealed-key plaintext; returns the key.
-Result<crypto::SecureBytes> checkPlaintext(const unsigned char *p, qsizetype size,
-                                           QByteArrayView roomId, quint32 generation,
-                                           QByteArrayView username, const Generation &g)
+Result<crypto::SecureBytes> checkPlaintext(const unsigned char *p, qsizetype size, QByteArrayView roomId,
+                                           quint32 generation, QByteArrayView username, const Generation &g)
 {
     const qsizetype expected = 32 + 4 + 4 + username.size() + 32;
     if (size != expected)
-        return keyError(KeyError::ContextMismatch,
-                        QStringLiteral("the sealed key has the wrong shape"));
+        return keyError(KeyError::ContextMismatch, QStringLiteral("the sealed key has the wrong shape"));
     const QByteArrayView sealedRoom(reinterpret_cast<const char *>(p), 32);
     const quint32 sealedGen = qFromBigEndian<quint32>(p + 32);
     const quint32 nameLen = qFromBigEndian<quint32>(p + 36);
@@ -58,14 +59,13 @@ Result<crypto::SecureBytes> checkPlaintext(const unsigned char *p, qsizetype siz
     // Generation 0's seal for the creator is made before the room id exists (the id is
     // the genesis hash), so it names the all-zero room; every other seal names the room.
     const bool roomOk = sealedRoom == roomId || (generation == 0 && allZero(sealedRoom));
-    if (!roomOk || sealedGen != generation || nameLen != quint32(username.size())
-        || sealedName != username)
+    if (!roomOk || sealedGen != generation || nameLen != quint32(username.size()) || sealedName != username)
         return keyError(KeyError::ContextMismatch,
                         QStringLiteral("the sealed key was made for another room, generation or "
                                        "member (generation %1)")
                             .arg(generation));
-    crypto::SecureBytes key = crypto::SecureBytes::copyOf(
-        QByteArrayView(reinterpret_cast<const char *>(p + 40 + nameLen), 32));
+    crypto::SecureBytes key =
+        crypto::SecureBytes::copyOf(QByteArrayView(reinterpret_cast<const char *>(p + 40 + nameLen), 32));
     if (!crypto::constantTimeEquals(keyCommitment(generation, key), g.commitment))
         return keyError(KeyError::CommitmentMismatch,
                         QStringLiteral("the key sealed to you for generation %1 is not the one "
@@ -74,15 +74,14 @@ Result<crypto::SecureBytes> checkPlaintext(const unsigned char *p, qsizetype siz
     return key;
 }
 
-Result<crypto::SecureBytes> openBlob(QByteArrayView blob, const crypto::Identity &me,
-                                     QByteArrayView roomId, quint32 generation, const Generation &g)
+Result<crypto::SecureBytes> openBlob(QByteArrayView blob, const crypto::Identity &me, QByteArrayView roomId,
+                                     quint32 generation, const Generation &g)
 {
     unsigned char plain[MaxPlaintext];
     const qsizetype len = crypto::sealOpenInto(me.box, blob, plain, MaxPlaintext);
     if (len < 0)
         return keyError(KeyError::OpenFailed,
-                        QStringLiteral("the key for generation %1 was not sealed to your key")
-                            .arg(generation));
+                        QStringLiteral("the key for generation %1 was not sealed to your key").arg(generation));
     auto key = checkPlaintext(plain, len, roomId, generation, me.username.toUtf8(), g);
     sodium_memzero(plain, sizeof plain);
     return key;
@@ -101,16 +100,15 @@ const crypto::SecureBytes *RoomKeys::get(quint32 generation) const
     return it == m_keys.end() ? nullptr : &it->second;
 }
 
-crypto::SecureBytes sealedKeyPlaintext(QByteArrayView roomId, quint32 generation,
-                                       QByteArrayView username, const crypto::SecureBytes &key)
+crypto::SecureBytes sealedKeyPlaintext(QByteArrayView roomId, quint32 generation, QByteArrayView username,
+                                       const crypto::SecureBytes &key)
 {
     crypto::SecureBytes out(MaxPlaintext);
     const qsizetype len = writePlaintext(out.data(), roomId, generation, username, key);
     return len < 0 ? crypto::SecureBytes() : crypto::SecureBytes::copyOf(out.view().first(len));
 }
 
-QByteArray sealKeyFor(QByteArrayView roomId, quint32 generation, const Member &to,
-                      const crypto::SecureBytes &key)
+QByteArray sealKeyFor(QByteArrayView roomId, quint32 generation, const Member &to, const crypto::SecureBytes &key)
 {
     // A wiped stack buffer, not SecureBytes: sodium_malloc per seal would cost more than
     // the seal itself in a 1000-member rekey, and serialise the sealing threads on mmap.
@@ -118,8 +116,7 @@ QByteArray sealKeyFor(QByteArrayView roomId, quint32 generation, const Member &t
     const qsizetype len = writePlaintext(plain, roomId, generation, to.username, key);
     if (len < 0)
         return {};
-    QByteArray out = crypto::seal(to.boxPublicKey,
-                                  QByteArrayView(reinterpret_cast<const char *>(plain), len));
+    QByteArray out = crypto::seal(to.boxPublicKey, QByteArrayView(reinterpret_cast<const char *>(plain), len));
     sodium_memzero(plain, sizeof plain);
     return out;
 }
@@ -129,8 +126,7 @@ Result<crypto::SecureBytes> openCurrentKey(const SignedBootKeg &v, const crypto:
     const BootKegVersion &b = v.version();
     const SealedKey *s = b.sealedFor(me.username.toUtf8());
     if (!s)
-        return keyError(KeyError::NotSealedForYou,
-                        QStringLiteral("version %1 holds no key for you").arg(b.version));
+        return keyError(KeyError::NotSealedForYou, QStringLiteral("version %1 holds no key for you").arg(b.version));
     return openBlob(s->blob, me, v.roomId(), b.currentGeneration(), b.generations.back());
 }
 
@@ -167,11 +163,9 @@ void unwrapHistory(const SignedBootKeg &head, RoomKeys &keys)
         const crypto::SecureBytes *key = keys.get(g.number);
         if (!key || keys.has(g.number - 1) || g.wrapNonce.isEmpty())
             continue;
-        auto prev = crypto::aeadDecryptSecret(*key, g.wrapNonce,
-                                              wrapAssociatedData(head.roomId(), g.number),
+        auto prev = crypto::aeadDecryptSecret(*key, g.wrapNonce, wrapAssociatedData(head.roomId(), g.number),
                                               g.wrappedPrevious);
-        if (prev && crypto::constantTimeEquals(keyCommitment(g.number - 1, *prev),
-                                               gens[i - 1].commitment))
+        if (prev && crypto::constantTimeEquals(keyCommitment(g.number - 1, *prev), gens[i - 1].commitment))
             keys.insert(g.number - 1, std::move(prev).value());
     }
 }

@@ -13,11 +13,11 @@ namespace tavern::keg {
 
 enum class KeyError {
     NotSealedForYou = 1,
-    OpenFailed,        // the blob does not open with this member's key
-    ContextMismatch,   // opens, but names another room, generation or recipient
+    OpenFailed,         // the blob does not open with this member's key
+    ContextMismatch,    // opens, but names another room, generation or recipient
     CommitmentMismatch, // the key is not the one the version committed to
-    MissingKey,        // a key needed to build or unwrap is not held here
-    UnwrapFailed,      // a wrapped previous key does not decrypt
+    MissingKey,         // a key needed to build or unwrap is not held here
+    UnwrapFailed,       // a wrapped previous key does not decrypt
 };
 
 class RoomKeys
@@ -33,18 +33,15 @@ private:
 };
 
 // Plaintext of a sealed key: roomId(32) || generation(u32) || len(u32) || username || key(32).
-[[nodiscard]] crypto::SecureBytes sealedKeyPlaintext(QByteArrayView roomId, quint32 generation,
-                                                     QByteArrayView username,
+[[nodiscard]] crypto::SecureBytes sealedKeyPlaintext(QByteArrayView roomId, quint32 generation, QByteArrayView username,
                                                      const crypto::SecureBytes &key);
 [[nodiscard]] QByteArray sealKeyFor(QByteArrayView roomId, quint32 generation, const Member &to,
                                     const crypto::SecureBytes &key);
 
 // Opens this member's seal of the version's current generation and checks it.
-[[nodiscard]] Result<crypto::SecureBytes> openCurrentKey(const SignedBootKeg &v,
-                                                         const crypto::Identity &me);
+[[nodiscard]] Result<crypto::SecureBytes> openCurrentKey(const SignedBootKeg &v, const crypto::Identity &me);
 // Opens the history seals addressed to this member in the version that invited them.
-[[nodiscard]] Result<Ok> openHistorySeals(const SignedBootKeg &v, const crypto::Identity &me,
-                                          RoomKeys &into);
+[[nodiscard]] Result<Ok> openHistorySeals(const SignedBootKeg &v, const crypto::Identity &me, RoomKeys &into);
 // Walks the wrap chain down from the newest key held, filling in older generations.
 void unwrapHistory(const SignedBootKeg &head, RoomKeys &keys);
 

@@ -24,12 +24,10 @@ QSettings settingsOf(const QString &profileDir)
 
 AppController::AppController(const QString &profileDir, const QUrl &defaultServer, QObject *parent)
     : QObject(parent), m_profileDir(profileDir), m_rooms(new RoomListModel(this)),
-      m_invitations(new InvitationModel(this)), m_contacts(new ContactModel(this)),
-      m_devices(new DeviceModel(this)),
-      m_notices(new NoticeModel(this)), m_roles(new RolePermissionModel(this)),
-      m_currentRoom(new RoomInfo(this)), m_messages(new MessageModel(this)), m_members(new MemberModel(this)),
-      m_signup(new SignupFlow(this)), m_login(new LoginFlow(this)), m_invite(new InviteFlow(this)),
-      m_verification(new VerificationFlow(this))
+      m_invitations(new InvitationModel(this)), m_contacts(new ContactModel(this)), m_devices(new DeviceModel(this)),
+      m_notices(new NoticeModel(this)), m_roles(new RolePermissionModel(this)), m_currentRoom(new RoomInfo(this)),
+      m_messages(new MessageModel(this)), m_members(new MemberModel(this)), m_signup(new SignupFlow(this)),
+      m_login(new LoginFlow(this)), m_invite(new InviteFlow(this)), m_verification(new VerificationFlow(this))
 {
     s_instance = this;
     m_serverUrl = settingsOf(m_profileDir).value(QStringLiteral("server")).toString();
@@ -88,7 +86,10 @@ void AppController::setDefaultProfile(const QString &profileDir, const QUrl &ser
     s_defaultServer = server;
 }
 
-AppController *AppController::instance() { return s_instance; }
+AppController *AppController::instance()
+{
+    return s_instance;
+}
 
 void AppController::setServerUrl(const QString &url)
 {
@@ -100,11 +101,20 @@ void AppController::setServerUrl(const QString &url)
     Q_EMIT serverUrlChanged();
 }
 
-QString AppController::username() const { return m_session ? m_session->username() : QString(); }
+QString AppController::username() const
+{
+    return m_session ? m_session->username() : QString();
+}
 
-QString AppController::currentRoomId() const { return toHex(m_currentRoomId); }
+QString AppController::currentRoomId() const
+{
+    return toHex(m_currentRoomId);
+}
 
-int AppController::unreadTotal() const { return m_rooms->unreadTotal(); }
+int AppController::unreadTotal() const
+{
+    return m_rooms->unreadTotal();
+}
 
 void AppController::setState(State s, const QString &errorText)
 {
@@ -143,8 +153,8 @@ void AppController::attach(std::unique_ptr<client::Session> session)
         if (!m_currentRoomId.isEmpty())
             m_messages->refresh();
     });
-    for (ListModel *m : std::initializer_list<ListModel *>{m_rooms, m_invitations, m_contacts, m_notices,
-                                                            m_messages, m_members})
+    for (ListModel *m :
+         std::initializer_list<ListModel *>{m_rooms, m_invitations, m_contacts, m_notices, m_messages, m_members})
         m->setSession(s);
     m_devices->setSession(s); // lists itself once the connection is ready
     m_invite->setContext(s, m_currentRoomId);
@@ -169,8 +179,8 @@ void AppController::detach()
     m_rememberRoom = false; // signing out is not the user leaving the room
     setCurrentRoomId({});
     m_rememberRoom = true;
-    for (ListModel *m : std::initializer_list<ListModel *>{m_rooms, m_invitations, m_contacts, m_notices,
-                                                            m_messages, m_members})
+    for (ListModel *m :
+         std::initializer_list<ListModel *>{m_rooms, m_invitations, m_contacts, m_notices, m_messages, m_members})
         m->setSession(nullptr);
     m_devices->setSession(nullptr);
     m_invite->setContext(nullptr, {});
@@ -217,7 +227,7 @@ void AppController::onRoomChanged(const QByteArray &roomId)
     const keg::Member *me = myMember(*m_session, roomId);
     if ((me && me->state == keg::InviteState::Invited) || m_invitations->indexOf(toHex(roomId)) >= 0)
         m_invitations->refresh(); // it is, or was, an invitation
-    m_contacts->refresh(); // members' keys are pinned from verified versions
+    m_contacts->refresh();        // members' keys are pinned from verified versions
     if (roomId == m_currentRoomId)
         refreshCurrentRoom();
     notifyRoomChanges(roomId);

@@ -6,7 +6,10 @@ namespace tavern::ui {
 
 ContactModel::ContactModel(QObject *parent) : ListModel(parent) {}
 
-int ContactModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+int ContactModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
 
 QVariant ContactModel::data(const QModelIndex &index, int role) const
 {
@@ -50,7 +53,8 @@ void ContactModel::refresh()
             const auto pinned = m_session->pinnedContact(name);
             if (name == me.username || !pinned)
                 continue;
-            next.append({name, int(m_session->trust(name)), crypto::safetyNumber(mine, *pinned).join(QLatin1Char(' '))});
+            next.append(
+                {name, int(m_session->trust(name)), crypto::safetyNumber(mine, *pinned).join(QLatin1Char(' '))});
         }
     }
     syncRows(m_rows, next);

@@ -59,7 +59,10 @@ void DeviceModel::apply(const QList<client::Session::DeviceInfo> &devices)
         Q_EMIT countChanged();
 }
 
-int DeviceModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+int DeviceModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
 
 QVariant DeviceModel::data(const QModelIndex &index, int role) const
 {

@@ -6,7 +6,10 @@ namespace tavern::ui {
 
 InvitationModel::InvitationModel(QObject *parent) : ListModel(parent) {}
 
-int InvitationModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+int InvitationModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
 
 QVariant InvitationModel::data(const QModelIndex &index, int role) const
 {
@@ -28,8 +31,9 @@ QVariant InvitationModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> InvitationModel::roleNames() const
 {
-    return {{RoomIdRole, "roomId"},           {RoomNameRole, "roomName"},       {InviterRole, "inviter"},
-            {InviterTrustRole, "inviterTrust"}, {MemberNamesRole, "memberNames"}, {MemberCountRole, "memberCount"},
+    return {{RoomIdRole, "roomId"},           {RoomNameRole, "roomName"},
+            {InviterRole, "inviter"},         {InviterTrustRole, "inviterTrust"},
+            {MemberNamesRole, "memberNames"}, {MemberCountRole, "memberCount"},
             {HistoryRole, "history"}};
 }
 

@@ -53,8 +53,8 @@ void InviteFlow::lookUp()
     }
     m_trust = int(m_session->trust(m_username));
     const crypto::Identity &me = m_session->identity();
-    m_safetyNumber = crypto::safetyNumber({me.username, me.signing.publicKey, me.box.publicKey}, *id)
-                         .join(QLatin1Char(' '));
+    m_safetyNumber =
+        crypto::safetyNumber({me.username, me.signing.publicKey, me.box.publicKey}, *id).join(QLatin1Char(' '));
     if (m_trust == int(client::Trust::KeyChanged))
         return fail(KeyChanged, tr("%1's safety number changed. Review it before inviting them.").arg(m_username));
     m_state = Found;

@@ -2,7 +2,10 @@
 
 namespace tavern::ui {
 
-ListModel::ListModel(QObject *parent) : QAbstractListModel(parent) { watchCount(); }
+ListModel::ListModel(QObject *parent) : QAbstractListModel(parent)
+{
+    watchCount();
+}
 
 void ListModel::setSession(client::Session *session)
 {

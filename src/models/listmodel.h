@@ -33,8 +33,7 @@ Q_SIGNALS:
 
 protected:
     // Row needs a unique `QString key` and operator==. Keys must be unique within `next`.
-    template<typename Row>
-    void syncRows(QList<Row> &rows, const QList<Row> &next);
+    template <typename Row> void syncRows(QList<Row> &rows, const QList<Row> &next);
     // Connected to rowsInserted/rowsRemoved/modelReset so `count` follows.
     void watchCount();
 
@@ -46,8 +45,7 @@ protected:
     bool m_updating = false;
 };
 
-template<typename Row>
-void ListModel::syncRows(QList<Row> &rows, const QList<Row> &next)
+template <typename Row> void ListModel::syncRows(QList<Row> &rows, const QList<Row> &next)
 {
     const QScopedValueRollback<bool> updating(m_updating, true);
     QSet<QString> wanted;

@@ -25,7 +25,10 @@ QString sectionOf(keg::Role role, bool invited)
 
 MemberModel::MemberModel(QObject *parent) : ListModel(parent) {}
 
-int MemberModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+int MemberModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
 
 QVariant MemberModel::data(const QModelIndex &index, int role) const
 {
@@ -49,9 +52,11 @@ QVariant MemberModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> MemberModel::roleNames() const
 {
-    return {{UsernameRole, "username"}, {RoleRole, "role"},     {RoleNameRole, "roleName"},
-            {SectionRole, "section"},   {InvitedRole, "invited"}, {TrustRole, "trust"},
-            {IsMeRole, "isMe"},         {CanChangeRoleRole, "canChangeRole"}, {CanRemoveRole, "canRemove"}};
+    return {{UsernameRole, "username"},  {RoleRole, "role"},
+            {RoleNameRole, "roleName"},  {SectionRole, "section"},
+            {InvitedRole, "invited"},    {TrustRole, "trust"},
+            {IsMeRole, "isMe"},          {CanChangeRoleRole, "canChangeRole"},
+            {CanRemoveRole, "canRemove"}};
 }
 
 void MemberModel::setRoomId(const QByteArray &roomId)

@@ -6,7 +6,10 @@ namespace tavern::ui {
 
 MessageModel::MessageModel(QObject *parent) : ListModel(parent) {}
 
-int MessageModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+int MessageModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
 
 QVariant MessageModel::data(const QModelIndex &index, int role) const
 {
@@ -40,16 +43,31 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> MessageModel::roleNames() const
 {
-    return {{KegIdRole, "kegId"},       {KindRole, "kind"},         {AuthorRole, "author"},
-            {OwnRole, "own"},           {BodyRole, "body"},         {TimeRole, "time"},
-            {DayLabelRole, "dayLabel"}, {FirstInGroupRole, "firstInGroup"}, {DeliveryRole, "delivery"},
-            {ErrorRole, "error"},       {EditedRole, "edited"},     {DeletedRole, "deleted"},
-            {VerifiedRole, "verified"}, {SeverityRole, "severity"}, {NoticeKindRole, "noticeKind"},
-            {EvidenceRole, "evidence"}, {MissingCountRole, "missingCount"}, {ActionLabelRole, "actionLabel"},
+    return {{KegIdRole, "kegId"},
+            {KindRole, "kind"},
+            {AuthorRole, "author"},
+            {OwnRole, "own"},
+            {BodyRole, "body"},
+            {TimeRole, "time"},
+            {DayLabelRole, "dayLabel"},
+            {FirstInGroupRole, "firstInGroup"},
+            {DeliveryRole, "delivery"},
+            {ErrorRole, "error"},
+            {EditedRole, "edited"},
+            {DeletedRole, "deleted"},
+            {VerifiedRole, "verified"},
+            {SeverityRole, "severity"},
+            {NoticeKindRole, "noticeKind"},
+            {EvidenceRole, "evidence"},
+            {MissingCountRole, "missingCount"},
+            {ActionLabelRole, "actionLabel"},
             {ActionTargetRole, "actionTarget"}};
 }
 
-bool MessageModel::canFetchMore(const QModelIndex &parent) const { return !parent.isValid() && canLoadOlder(); }
+bool MessageModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && canLoadOlder();
+}
 
 void MessageModel::fetchMore(const QModelIndex &parent)
 {

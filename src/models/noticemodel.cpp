@@ -8,7 +8,10 @@ namespace tavern::ui {
 
 NoticeModel::NoticeModel(QObject *parent) : ListModel(parent) {}
 
-int NoticeModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+int NoticeModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
 
 QVariant NoticeModel::data(const QModelIndex &index, int role) const
 {
@@ -30,9 +33,8 @@ QVariant NoticeModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> NoticeModel::roleNames() const
 {
-    return {{RoomIdRole, "roomId"},     {RoomNameRole, "roomName"}, {KindRole, "kind"},
-            {SeverityRole, "severity"}, {SummaryRole, "summary"},   {EvidenceRole, "evidence"},
-            {TimeRole, "time"}};
+    return {{RoomIdRole, "roomId"},   {RoomNameRole, "roomName"}, {KindRole, "kind"}, {SeverityRole, "severity"},
+            {SummaryRole, "summary"}, {EvidenceRole, "evidence"}, {TimeRole, "time"}};
 }
 
 void NoticeModel::refresh()
@@ -49,8 +51,8 @@ void NoticeModel::refresh()
                 if (const keg::BootKegVersion *v = head(*m_session, n.dbId))
                     name = QString::fromUtf8(v->name);
             }
-            next.prepend({QString::number(n.id), n.dbId.isEmpty() ? QString() : toHex(n.dbId), name, n.kind,
-                          n.summary, n.evidence, fromMs(n.atMs)});
+            next.prepend({QString::number(n.id), n.dbId.isEmpty() ? QString() : toHex(n.dbId), name, n.kind, n.summary,
+                          n.evidence, fromMs(n.atMs)});
         }
     }
     syncRows(m_rows, next);

@@ -28,8 +28,8 @@ void QrCode::setText(const QString &text)
     if (!text.isEmpty()) {
         // Level M: survives a smudge on a screen photo, still small for a 100-character payload.
         const QByteArray utf8 = text.toUtf8();
-        std::unique_ptr<QRcode, decltype(&QRcode_free)> code(
-            QRcode_encodeString8bit(utf8.constData(), 0, QR_ECLEVEL_M), &QRcode_free);
+        std::unique_ptr<QRcode, decltype(&QRcode_free)> code(QRcode_encodeString8bit(utf8.constData(), 0, QR_ECLEVEL_M),
+                                                             &QRcode_free);
         if (code) {
             m_size = code->width;
             m_matrix = QByteArray(reinterpret_cast<const char *>(code->data), qsizetype(m_size) * m_size);

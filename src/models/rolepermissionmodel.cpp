@@ -35,8 +35,11 @@ QVariant RolePermissionModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> RolePermissionModel::roleNames() const
 {
-    return {{ActionRole, "action"}, {AdminRole, "admin"}, {ModeratorRole, "moderator"},
-            {MemberRole, "member"}, {GuestRole, "guest"}};
+    return {{ActionRole, "action"},
+            {AdminRole, "admin"},
+            {ModeratorRole, "moderator"},
+            {MemberRole, "member"},
+            {GuestRole, "guest"}};
 }
 
 } // namespace tavern::ui

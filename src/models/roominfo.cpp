@@ -46,12 +46,11 @@ void RoomInfo::update(client::Session *session, const QByteArray &roomId)
         next.m_trustSummary = (openWarning || !next.m_blockedBy.isEmpty()) ? 1 : 0;
     }
     const bool same = next.m_roomId == m_roomId && next.m_name == m_name && next.m_topic == m_topic
-                      && next.m_memberCount == m_memberCount && next.m_myRole == m_myRole
-                      && next.m_history == m_history && next.m_fingerprint == m_fingerprint
-                      && next.m_trustSummary == m_trustSummary && next.m_canInvite == m_canInvite
-                      && next.m_canChangeRoles == m_canChangeRoles && next.m_canRemove == m_canRemove
-                      && next.m_canEditSettings == m_canEditSettings && next.m_blockedBy == m_blockedBy
-                      && next.m_revoked == m_revoked;
+                      && next.m_memberCount == m_memberCount && next.m_myRole == m_myRole && next.m_history == m_history
+                      && next.m_fingerprint == m_fingerprint && next.m_trustSummary == m_trustSummary
+                      && next.m_canInvite == m_canInvite && next.m_canChangeRoles == m_canChangeRoles
+                      && next.m_canRemove == m_canRemove && next.m_canEditSettings == m_canEditSettings
+                      && next.m_blockedBy == m_blockedBy && next.m_revoked == m_revoked;
     if (same)
         return;
     m_roomId = next.m_roomId;

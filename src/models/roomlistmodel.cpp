@@ -8,7 +8,10 @@ namespace tavern::ui {
 
 RoomListModel::RoomListModel(QObject *parent) : ListModel(parent) {}
 
-int RoomListModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+int RoomListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
 
 QVariant RoomListModel::data(const QModelIndex &index, int role) const
 {
@@ -33,10 +36,11 @@ QVariant RoomListModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> RoomListModel::roleNames() const
 {
-    return {{RoomIdRole, "roomId"},       {NameRole, "name"},         {PreviewRole, "preview"},
-            {LastActivityRole, "lastActivity"}, {UnreadRole, "unread"}, {MentionsRole, "mentions"},
-            {AttentionRole, "attention"}, {InitialsRole, "initials"}, {AvatarColorRole, "avatarColor"},
-            {MemberCountRole, "memberCount"}};
+    return {{RoomIdRole, "roomId"},           {NameRole, "name"},
+            {PreviewRole, "preview"},         {LastActivityRole, "lastActivity"},
+            {UnreadRole, "unread"},           {MentionsRole, "mentions"},
+            {AttentionRole, "attention"},     {InitialsRole, "initials"},
+            {AvatarColorRole, "avatarColor"}, {MemberCountRole, "memberCount"}};
 }
 
 void RoomListModel::setFilter(const QString &filter)
@@ -48,7 +52,10 @@ void RoomListModel::setFilter(const QString &filter)
     apply();
 }
 
-int RoomListModel::unreadTotal() const { return m_unreadTotal; }
+int RoomListModel::unreadTotal() const
+{
+    return m_unreadTotal;
+}
 
 int RoomListModel::indexOf(const QString &roomId) const
 {

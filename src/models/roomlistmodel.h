@@ -78,10 +78,10 @@ private:
     // Mentions are looked for in the newest unread messages only, up to this many.
     static constexpr int MentionScan = 500;
 
-    QHash<QByteArray, qint64> m_lastRow; // room -> Session::messagesSince cursor of its counts
+    QHash<QByteArray, qint64> m_lastRow;                     // room -> Session::messagesSince cursor of its counts
     QHash<QByteArray, client::Session::MessageSeq> m_newest; // room -> place of the previewed message
-    QList<Row> m_all;  // every joined room, sorted
-    QList<Row> m_rows; // m_all through the filter
+    QList<Row> m_all;                                        // every joined room, sorted
+    QList<Row> m_rows;                                       // m_all through the filter
     QString m_filter;
     int m_unreadTotal = 0;
 };

@@ -10,7 +10,10 @@ namespace tavern::ui {
 
 namespace {
 
-QString str(const QByteArray &b) { return QString::fromUtf8(b); }
+QString str(const QByteArray &b)
+{
+    return QString::fromUtf8(b);
+}
 
 QString article(keg::Role r)
 {
@@ -56,8 +59,9 @@ QStringList systemLines(const keg::BootKegVersion *prev, const keg::BootKegVersi
         const QString name = str(m.username);
         const keg::Member *was = prev->member(m.username);
         if (!was) {
-            out << (m.role == keg::Role::Member ? QObject::tr("%1 invited %2").arg(signer, name)
-                                                : QObject::tr("%1 invited %2 as %3").arg(signer, name, article(m.role)));
+            out << (m.role == keg::Role::Member
+                        ? QObject::tr("%1 invited %2").arg(signer, name)
+                        : QObject::tr("%1 invited %2 as %3").arg(signer, name, article(m.role)));
             continue;
         }
         if (was->state == keg::InviteState::Invited && m.state == keg::InviteState::Joined)
@@ -172,8 +176,8 @@ void placeAfter(TimelineRow &r, const TimelineRow *p)
 }
 
 QList<TimelineRow> composeTimeline(const QString &me, const QList<client::MessageView> &messages,
-                                   const std::optional<client::MessageView> &previous,
-                                   const QList<TimelineRow> &extras, const QHash<QString, QList<quint64>> &missing)
+                                   const std::optional<client::MessageView> &previous, const QList<TimelineRow> &extras,
+                                   const QHash<QString, QList<quint64>> &missing)
 {
     const auto missingRow = [](const QString &author, quint64 first, int count, qint64 timeMs) {
         TimelineRow r;
@@ -243,8 +247,8 @@ QList<TimelineRow> composeTimeline(const QString &me, const QList<client::Messag
         if (!r.started)
             continue;
         for (; r.pos < r.runs.size(); ++r.pos)
-            rows.append(missingRow(author, r.runs[r.pos].first, r.runs[r.pos].second,
-                                   rows.isEmpty() ? 0 : rows.back().timeMs));
+            rows.append(
+                missingRow(author, r.runs[r.pos].first, r.runs[r.pos].second, rows.isEmpty() ? 0 : rows.back().timeMs));
     }
 
     // Day labels and author groups, continuing from the message before the window.

@@ -16,7 +16,7 @@ namespace tavern::ui {
 
 struct TimelineRow
 {
-    QString key; // unique in the room: keg id hex for messages, "n:", "s:", "m:" otherwise
+    QString key;  // unique in the room: keg id hex for messages, "n:", "s:", "m:" otherwise
     QString kind; // "message", "system", "notice", "missing"
     QString kegId;
     QString author;

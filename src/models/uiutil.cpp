@@ -4,11 +4,20 @@
 
 namespace tavern::ui {
 
-QString toHex(const QByteArray &bytes) { return QString::fromLatin1(bytes.toHex()); }
+QString toHex(const QByteArray &bytes)
+{
+    return QString::fromLatin1(bytes.toHex());
+}
 
-QByteArray fromHex(const QString &hex) { return QByteArray::fromHex(hex.toLatin1()); }
+QByteArray fromHex(const QString &hex)
+{
+    return QByteArray::fromHex(hex.toLatin1());
+}
 
-QDateTime fromMs(qint64 ms) { return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms) : QDateTime(); }
+QDateTime fromMs(qint64 ms)
+{
+    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms) : QDateTime();
+}
 
 QUrl parseServerUrl(const QString &text)
 {
@@ -72,7 +81,10 @@ QString keyChangedSubject(const QString &summary)
 }
 
 namespace {
-QString readKey(const QByteArray &roomId) { return QStringLiteral("ui.read:") + toHex(roomId); }
+QString readKey(const QByteArray &roomId)
+{
+    return QStringLiteral("ui.read:") + toHex(roomId);
+}
 } // namespace
 
 QByteArray lastRead(client::Session &s, const QByteArray &roomId)

@@ -19,8 +19,9 @@ void VerificationFlow::setContext(client::Session *session, const QByteArray &ro
 void VerificationFlow::updateFingerprint()
 {
     const client::RoomState *room = m_session && !m_roomId.isEmpty() ? m_session->room(m_roomId) : nullptr;
-    m_roomFingerprint = room && room->started() ? crypto::roomFingerprint(m_roomId, room->head().hash()).join(QLatin1Char(' '))
-                                                : QString();
+    m_roomFingerprint = room && room->started()
+                            ? crypto::roomFingerprint(m_roomId, room->head().hash()).join(QLatin1Char(' '))
+                            : QString();
 }
 
 QString VerificationFlow::qrPayload() const
@@ -65,8 +66,8 @@ void VerificationFlow::begin(const QString &username)
     m_trust = int(m_session->trust(m_username));
     updateFingerprint();
     if (!keys) {
-        m_error = tr("Tavern has no keys for %1 yet and could not look them up. Try again when online.")
-                      .arg(m_username);
+        m_error =
+            tr("Tavern has no keys for %1 yet and could not look them up. Try again when online.").arg(m_username);
         m_state = Idle;
         return Q_EMIT stateChanged();
     }

@@ -27,8 +27,7 @@ class Scanner
 public:
     Scanner(QByteArrayView bytes, const CborLimits &limits)
         : m_p(reinterpret_cast<const uchar *>(bytes.data())), m_end(m_p + bytes.size()), m_limits(limits)
-    {
-    }
+    {}
 
     bool proves() { return item(1) && m_p == m_end; }
 
@@ -120,7 +119,7 @@ private:
             return true;
         }
         case 7: return arg >= 20 && arg <= 22 && m_p[-1] >= 0xf4 && m_p[-1] <= 0xf6; // false, true, null
-        default: return false; // negative integers, tags
+        default: return false;                                                       // negative integers, tags
         }
     }
 
@@ -135,8 +134,7 @@ class Decoder
 public:
     Decoder(QByteArrayView bytes, const CborLimits &limits)
         : m_reader(bytes.data(), bytes.size()), m_limits(limits), m_size(bytes.size())
-    {
-    }
+    {}
 
     Result<QCborValue> run()
     {
@@ -144,9 +142,9 @@ public:
         if (!m_error.isEmpty())
             return makeError(ErrorCode::BadFrame, m_error);
         if (m_reader.currentOffset() != m_size)
-            return makeError(ErrorCode::BadFrame,
-                             QStringLiteral("%1 trailing bytes after the frame")
-                                 .arg(m_size - m_reader.currentOffset()));
+            return makeError(
+                ErrorCode::BadFrame,
+                QStringLiteral("%1 trailing bytes after the frame").arg(m_size - m_reader.currentOffset()));
         return v;
     }
 
@@ -311,10 +309,9 @@ private:
 Result<QCborValue> decodeBoundedCbor(QByteArrayView bytes, const CborLimits &limits)
 {
     if (bytes.size() > limits.maxBytes)
-        return makeError(ErrorCode::FrameTooLarge,
-                         QStringLiteral("frame of %1 bytes exceeds the limit of %2")
-                             .arg(bytes.size())
-                             .arg(limits.maxBytes));
+        return makeError(
+            ErrorCode::FrameTooLarge,
+            QStringLiteral("frame of %1 bytes exceeds the limit of %2").arg(bytes.size()).arg(limits.maxBytes));
     if (bytes.isEmpty())
         return makeError(ErrorCode::BadFrame, QStringLiteral("empty frame"));
     if (Scanner(bytes, limits).proves())

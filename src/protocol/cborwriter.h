@@ -57,8 +57,8 @@ private:
             const char b[] = {char(m | 26), char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
             m_out.append(b, sizeof b);
         } else {
-            const char b[] = {char(m | 27), char(v >> 56), char(v >> 48), char(v >> 40), char(v >> 32),
-                              char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
+            const char b[] = {char(m | 27),  char(v >> 56), char(v >> 48), char(v >> 40), char(v >> 32),
+                              char(v >> 24), char(v >> 16), char(v >> 8),  char(v)};
             m_out.append(b, sizeof b);
         }
     }

@@ -38,8 +38,7 @@ constexpr std::array<const char *, int(ErrorCode::Count)> Names = {
 QString errorName(ErrorCode code)
 {
     const int i = int(code);
-    return (i >= 0 && i < int(ErrorCode::Count)) ? QString::fromLatin1(Names[i])
-                                                 : QStringLiteral("none");
+    return (i >= 0 && i < int(ErrorCode::Count)) ? QString::fromLatin1(Names[i]) : QStringLiteral("none");
 }
 
 ErrorCode errorFromName(const QString &name)

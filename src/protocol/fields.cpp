@@ -11,17 +11,15 @@ Error bad(const QString &key, const QString &what)
 }
 } // namespace
 
-Result<QByteArray> bytesField(const QCborMap &body, const QString &key, qsizetype minSize,
-                              qsizetype maxSize)
+Result<QByteArray> bytesField(const QCborMap &body, const QString &key, qsizetype minSize, qsizetype maxSize)
 {
     const QCborValue v = body.value(key);
     if (!v.isByteArray())
         return bad(key, QStringLiteral("must be a byte string"));
     QByteArray b = v.toByteArray();
     if (b.size() < minSize || b.size() > maxSize)
-        return bad(key, minSize == maxSize
-                            ? QStringLiteral("must be %1 bytes").arg(minSize)
-                            : QStringLiteral("must be %1 to %2 bytes").arg(minSize).arg(maxSize));
+        return bad(key, minSize == maxSize ? QStringLiteral("must be %1 bytes").arg(minSize)
+                                           : QStringLiteral("must be %1 to %2 bytes").arg(minSize).arg(maxSize));
     return b;
 }
 
@@ -55,8 +53,8 @@ Result<quint64> requiredUintField(const QCborMap &body, const QString &key, quin
     return n;
 }
 
-Result<QList<QByteArray>> bytesListField(const QCborMap &body, const QString &key,
-                                         qsizetype maxCount, qsizetype minSize, qsizetype maxSize)
+Result<QList<QByteArray>> bytesListField(const QCborMap &body, const QString &key, qsizetype maxCount,
+                                         qsizetype minSize, qsizetype maxSize)
 {
     const QCborValue v = body.value(key);
     if (!v.isArray())

@@ -11,18 +11,14 @@
 
 namespace tavern::protocol {
 
-[[nodiscard]] Result<QByteArray> bytesField(const QCborMap &body, const QString &key,
-                                            qsizetype minSize, qsizetype maxSize);
-[[nodiscard]] Result<QString> textField(const QCborMap &body, const QString &key,
-                                        qsizetype maxSize);
+[[nodiscard]] Result<QByteArray> bytesField(const QCborMap &body, const QString &key, qsizetype minSize,
+                                            qsizetype maxSize);
+[[nodiscard]] Result<QString> textField(const QCborMap &body, const QString &key, qsizetype maxSize);
 // Missing gives fallback; present must be an unsigned integer <= max.
-[[nodiscard]] Result<quint64> uintField(const QCborMap &body, const QString &key,
-                                        quint64 fallback, quint64 max);
-[[nodiscard]] Result<quint64> requiredUintField(const QCborMap &body, const QString &key,
-                                                quint64 max);
+[[nodiscard]] Result<quint64> uintField(const QCborMap &body, const QString &key, quint64 fallback, quint64 max);
+[[nodiscard]] Result<quint64> requiredUintField(const QCborMap &body, const QString &key, quint64 max);
 // An array of byte strings, each minSize..maxSize, at most maxCount of them.
-[[nodiscard]] Result<QList<QByteArray>> bytesListField(const QCborMap &body, const QString &key,
-                                                       qsizetype maxCount, qsizetype minSize,
-                                                       qsizetype maxSize);
+[[nodiscard]] Result<QList<QByteArray>> bytesListField(const QCborMap &body, const QString &key, qsizetype maxCount,
+                                                       qsizetype minSize, qsizetype maxSize);
 
 } // namespace tavern::protocol

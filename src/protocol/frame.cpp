@@ -13,7 +13,10 @@ const QString KBody = QStringLiteral("body");
 const QString KCode = QStringLiteral("code");
 const QString KMessage = QStringLiteral("message");
 
-Error bad(const QString &why) { return makeError(ErrorCode::BadFrame, why); }
+Error bad(const QString &why)
+{
+    return makeError(ErrorCode::BadFrame, why);
+}
 
 } // namespace
 
@@ -32,8 +35,7 @@ Frame Frame::push(const QString &op, QCborMap body)
     return Frame{FrameType::Push, 0, op, std::move(body), ErrorCode::None, {}};
 }
 
-Frame Frame::error(quint64 id, const QString &op, ErrorCode code, const QString &message,
-                   QCborMap body)
+Frame Frame::error(quint64 id, const QString &op, ErrorCode code, const QString &message, QCborMap body)
 {
     return Frame{FrameType::Error, id, op, std::move(body), code, message};
 }

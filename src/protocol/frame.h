@@ -25,26 +25,24 @@ struct Frame
     QString op;
     QCborMap body;
     ErrorCode code = ErrorCode::None; // error frames only
-    QString message; // error frames only
+    QString message;                  // error frames only
 
     [[nodiscard]] static Frame request(quint64 id, const QString &op, QCborMap body = {});
     [[nodiscard]] static Frame response(quint64 id, const QString &op, QCborMap body = {});
     [[nodiscard]] static Frame push(const QString &op, QCborMap body = {});
-    [[nodiscard]] static Frame error(quint64 id, const QString &op, ErrorCode code,
-                                     const QString &message, QCborMap body = {});
+    [[nodiscard]] static Frame error(quint64 id, const QString &op, ErrorCode code, const QString &message,
+                                     QCborMap body = {});
 };
 
 [[nodiscard]] QString frameTypeName(FrameType t);
 [[nodiscard]] QByteArray encodeFrame(const Frame &frame);
 // A response or push frame around a body already encoded as one CBOR map (CborWriter):
 // the same bytes encodeFrame gives for that body, without building a QCborMap.
-[[nodiscard]] QByteArray encodeFrameWithBody(FrameType type, quint64 id, const QString &op,
-                                             QByteArrayView body);
+[[nodiscard]] QByteArray encodeFrameWithBody(FrameType type, quint64 id, const QString &op, QByteArrayView body);
 
 // Bounded decode (size, depth, item count, strict CBOR) followed by envelope type checks.
 // On failure the error code is an ErrorCode; when the envelope got far enough to show a
 // request id, *idOut receives it so the error frame can answer that request.
-[[nodiscard]] Result<Frame> decodeFrame(QByteArrayView bytes, const CborLimits &limits,
-                                        quint64 *idOut = nullptr);
+[[nodiscard]] Result<Frame> decodeFrame(QByteArrayView bytes, const CborLimits &limits, quint64 *idOut = nullptr);
 
 } // namespace tavern::protocol

@@ -13,8 +13,7 @@ Error internalError(const Error &storeError)
     return makeError(ErrorCode::Internal, storeError.message);
 }
 
-Result<DbAccess> checkAccess(Store &store, const QByteArray &dbId, const QString &username,
-                             AccessNeed need)
+Result<DbAccess> checkAccess(Store &store, const QByteArray &dbId, const QString &username, AccessNeed need)
 {
     auto db = store.db(dbId);
     if (!db)

@@ -18,8 +18,8 @@ struct DbAccess
 };
 
 // NotFound for an unknown DB, Forbidden (with the reason) for everyone not allowed.
-[[nodiscard]] Result<DbAccess> checkAccess(Store &store, const QByteArray &dbId,
-                                           const QString &username, AccessNeed need);
+[[nodiscard]] Result<DbAccess> checkAccess(Store &store, const QByteArray &dbId, const QString &username,
+                                           AccessNeed need);
 // Users who receive pushes about the DB: the owner, the DM pair, or the joined members.
 [[nodiscard]] Result<QStringList> recipients(Store &store, const DbRecord &db);
 

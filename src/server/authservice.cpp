@@ -3,10 +3,10 @@
 #include "common/username.h"
 #include "crypto/contexts.h"
 #include "crypto/sign.h"
+#include "keg/keg.h"
 #include "log.h"
 #include "protocol/fields.h"
 #include "protocol/ops.h"
-#include "keg/keg.h"
 
 #include <QCborArray>
 #include <QDateTime>
@@ -109,8 +109,7 @@ void AuthService::signup(Connection &c, const Frame &req)
         if (e)
             return c.fail(req, *e);
     }
-    if (!crypto::verify(*signKey, crypto::ctx::SignupSig,
-                        protocol::signupMessage(*name, *signKey, *boxKey), *sig))
+    if (!crypto::verify(*signKey, crypto::ctx::SignupSig, protocol::signupMessage(*name, *signKey, *boxKey), *sig))
         return c.fail(req, ErrorCode::BadSignature,
                       QStringLiteral("the signup is not signed by the signing key it uploads"));
     const UserRecord user{*name, *signKey, *boxKey, *sig};
@@ -199,8 +198,7 @@ void AuthService::login(Connection &c, const Frame &req)
         return c.fail(req, internalError(user.error()));
     if (!*user)
         return c.fail(req, ErrorCode::UnknownUser, QStringLiteral("no user %1").arg(*name));
-    if (!crypto::verify((*user)->signKey, crypto::ctx::AuthChallengeSig,
-                        protocol::authMessage(*nonce, *name), *sig)) {
+    if (!crypto::verify((*user)->signKey, crypto::ctx::AuthChallengeSig, protocol::authMessage(*nonce, *name), *sig)) {
         logEvent(LogLevel::Warn, "auth.failed", {{"conn", QString::number(c.id())}, {"user", *name}});
         return c.fail(req, ErrorCode::AuthFailed,
                       QStringLiteral("the signature does not verify with %1's key").arg(*name));

@@ -83,16 +83,15 @@ void Committer::flush()
             m_store.rollback();
     }
     if (!tx) {
-        logEvent(LogLevel::Error, "store.commit_failed", {{"jobs", QString::number(batch.size())},
-                                                          {"error", tx.error().message}});
+        logEvent(LogLevel::Error, "store.commit_failed",
+                 {{"jobs", QString::number(batch.size())}, {"error", tx.error().message}});
         // Nothing of this batch is durable: every job is told so, none is acknowledged.
         results.assign(batch.size(),
                        Status(makeError(protocol::ErrorCode::Internal,
-                                        QStringLiteral("the write was not stored: %1")
-                                            .arg(tx.error().message))));
+                                        QStringLiteral("the write was not stored: %1").arg(tx.error().message))));
     }
-    logEvent(LogLevel::Debug, "store.commit", {{"jobs", QString::number(batch.size())},
-                                                {"commit_us", QString::number(m_lastCommitUs)}});
+    logEvent(LogLevel::Debug, "store.commit",
+             {{"jobs", QString::number(batch.size())}, {"commit_us", QString::number(m_lastCommitUs)}});
     for (std::size_t i = 0; i < batch.size(); ++i)
         batch[i].done(results[i]);
 }

@@ -37,7 +37,10 @@ const Key Keys[] = {
     {"max-connections", "Open connections in total (default 10000).", "n"},
 };
 
-Error bad(const QString &why) { return Error{1, why}; }
+Error bad(const QString &why)
+{
+    return Error{1, why};
+}
 
 Result<QHash<QString, QString>> readFile(const QString &path)
 {
@@ -77,14 +80,13 @@ bool known(const QString &key)
     return false;
 }
 
-template<typename T>
-Result<Ok> number(const QString &key, const QString &value, T &out, double min, double max)
+template <typename T> Result<Ok> number(const QString &key, const QString &value, T &out, double min, double max)
 {
     bool ok = false;
     const double v = value.toDouble(&ok);
     if (!ok || v < min || v > max)
-        return bad(QStringLiteral("%1: expected a number from %2 to %3, got \"%4\"")
-                       .arg(key).arg(min).arg(max).arg(value));
+        return bad(
+            QStringLiteral("%1: expected a number from %2 to %3, got \"%4\"").arg(key).arg(min).arg(max).arg(value));
     out = T(v);
     return Ok{};
 }
@@ -152,10 +154,9 @@ QString Config::sqlitePath() const
 Result<ParsedConfig> parseConfig(const QStringList &args)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
-        "Tavern server: stores encrypted KegDBs, authenticates devices, fans out updates."));
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
-                                  QStringLiteral("Show this help."));
+    p.setApplicationDescription(
+        QStringLiteral("Tavern server: stores encrypted KegDBs, authenticates devices, fans out updates."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
     const QCommandLineOption version(QStringLiteral("version"), QStringLiteral("Show the version."));
     const QCommandLineOption config(QStringLiteral("config"),
                                     QStringLiteral("Read settings from FILE (key = value lines)."),
@@ -165,8 +166,8 @@ Result<ParsedConfig> parseConfig(const QStringList &args)
     p.addOption(config);
     for (const Key &k : Keys) {
         if (k.valueName)
-            p.addOption(QCommandLineOption(QLatin1String(k.name), QString::fromUtf8(k.help),
-                                           QLatin1String(k.valueName)));
+            p.addOption(
+                QCommandLineOption(QLatin1String(k.name), QString::fromUtf8(k.help), QLatin1String(k.valueName)));
         else
             p.addOption(QCommandLineOption(QLatin1String(k.name), QString::fromUtf8(k.help)));
     }
@@ -175,8 +176,8 @@ Result<ParsedConfig> parseConfig(const QStringList &args)
     ParsedConfig out;
     if (p.isSet(help) || p.isSet(version)) {
         out.outcome = ConfigOutcome::ExitOk;
-        out.text = p.isSet(help) ? p.helpText()
-                                 : QStringLiteral("tavern-server %1\n").arg(QStringLiteral(TAVERN_VERSION));
+        out.text =
+            p.isSet(help) ? p.helpText() : QStringLiteral("tavern-server %1\n").arg(QStringLiteral(TAVERN_VERSION));
         return out;
     }
     if (!p.positionalArguments().isEmpty())
@@ -213,8 +214,7 @@ Result<ParsedConfig> parseConfig(const QStringList &args)
         c.storage = QStringLiteral("sqlite:") + dir + QStringLiteral("/tavern.sqlite");
     }
     if (c.sqlitePath().isEmpty())
-        return bad(QStringLiteral("storage: only sqlite:PATH is supported by this build, got \"%1\"")
-                       .arg(c.storage));
+        return bad(QStringLiteral("storage: only sqlite:PATH is supported by this build, got \"%1\"").arg(c.storage));
     return out;
 }
 

@@ -13,14 +13,14 @@ namespace tavern::server {
 struct Limits
 {
     qsizetype maxFrameBytes = 5 * 1024 * 1024; // one 4 MiB keg plus envelope
-    double ratePerSecond = 200;   // frames per connection, token bucket
+    double ratePerSecond = 200;                // frames per connection, token bucket
     double rateBurst = 400;
-    int authTimeoutMs = 10000;    // an unauthenticated connection is closed after this
+    int authTimeoutMs = 10000; // an unauthenticated connection is closed after this
     int maxKegsPerRequest = 100;
     int maxConnectionsPerUser = 8;
     int challengeTtlMs = 60000;
-    int maxPageSize = 500;        // keg.list / bootkeg.get page cap
-    int maxConnections = 10000;   // total, before the listener pauses
+    int maxPageSize = 500;      // keg.list / bootkeg.get page cap
+    int maxConnections = 10000; // total, before the listener pauses
 };
 
 struct Config
@@ -29,8 +29,8 @@ struct Config
     quint16 listenPort = 7447;
     QString tlsCert;
     QString tlsKey;
-    bool allowPlainRemote = false; // ws:// on a non-loopback address only when forced
-    QString storage;               // "sqlite:PATH"
+    bool allowPlainRemote = false;               // ws:// on a non-loopback address only when forced
+    QString storage;                             // "sqlite:PATH"
     QString sqliteSync = QStringLiteral("full"); // full: durable on power loss; normal: on crash
     QString logLevel = QStringLiteral("info");   // debug, info, warn, error
     Limits limits;

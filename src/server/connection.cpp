@@ -53,8 +53,10 @@ void Connection::sendEncoded(const QByteArray &bytes)
     // is cut off; it resumes from its sync cursor after reconnecting, so nothing is lost.
     const qint64 bound = std::max<qint64>(16 * 1024 * 1024, 4 * qint64(m_limits.maxFrameBytes));
     if (m_socket->bytesToWrite() + bytes.size() > bound) {
-        logEvent(LogLevel::Warn, "conn.slow", {{"conn", QString::number(m_id)}, {"user", m_username},
-                                               {"buffered", QString::number(m_socket->bytesToWrite())}});
+        logEvent(LogLevel::Warn, "conn.slow",
+                 {{"conn", QString::number(m_id)},
+                  {"user", m_username},
+                  {"buffered", QString::number(m_socket->bytesToWrite())}});
         m_closing = true;
         // Queued: we may be inside a fan-out loop that must not see the connection vanish.
         QMetaObject::invokeMethod(m_socket, &QWebSocket::abort, Qt::QueuedConnection);
@@ -63,7 +65,10 @@ void Connection::sendEncoded(const QByteArray &bytes)
     m_socket->sendBinaryMessage(bytes);
 }
 
-void Connection::send(const Frame &frame) { sendEncoded(protocol::encodeFrame(frame)); }
+void Connection::send(const Frame &frame)
+{
+    sendEncoded(protocol::encodeFrame(frame));
+}
 
 void Connection::reply(const Frame &request, QCborMap body)
 {
@@ -85,8 +90,10 @@ void Connection::fail(const Frame &request, const Error &error, QCborMap body)
 void Connection::fail(const Frame &request, ErrorCode code, const QString &message, QCborMap body)
 {
     logEvent(code == ErrorCode::Internal ? LogLevel::Error : LogLevel::Debug, "request.error",
-             {{"conn", QString::number(m_id)}, {"op", request.op.left(64)},
-              {"code", protocol::errorName(code)}, {"msg", message}});
+             {{"conn", QString::number(m_id)},
+              {"op", request.op.left(64)},
+              {"code", protocol::errorName(code)},
+              {"msg", message}});
     send(Frame::error(request.id, request.op, code, message, std::move(body)));
 }
 
@@ -94,8 +101,8 @@ void Connection::closeWith(ErrorCode code, const QString &message)
 {
     if (m_closing)
         return;
-    logEvent(LogLevel::Info, "conn.close", {{"conn", QString::number(m_id)},
-                                            {"code", protocol::errorName(code)}, {"msg", message}});
+    logEvent(LogLevel::Info, "conn.close",
+             {{"conn", QString::number(m_id)}, {"code", protocol::errorName(code)}, {"msg", message}});
     send(Frame::error(0, QStringLiteral("connection"), code, message));
     m_closing = true;
     m_socket->close(QWebSocketProtocol::CloseCodePolicyViolated, protocol::errorName(code));
@@ -113,8 +120,7 @@ void Connection::close()
 bool Connection::takeToken()
 {
     const qint64 now = m_clock.elapsed();
-    m_tokens = std::min(m_limits.rateBurst,
-                        m_tokens + double(now - m_lastRefillMs) * m_limits.ratePerSecond / 1000.0);
+    m_tokens = std::min(m_limits.rateBurst, m_tokens + double(now - m_lastRefillMs) * m_limits.ratePerSecond / 1000.0);
     m_lastRefillMs = now;
     if (m_tokens < 1.0)
         return false;
@@ -144,16 +150,14 @@ void Connection::onBinary(const QByteArray &message)
         quint64 id = 0;
         const auto peek = protocol::decodeFrame(message, {6, 20000, m_limits.maxFrameBytes}, &id);
         send(Frame::error(id, peek ? peek->op : QStringLiteral("connection"), ErrorCode::RateLimited,
-                          QStringLiteral("more than %1 frames per second; slow down")
-                              .arg(m_limits.ratePerSecond)));
+                          QStringLiteral("more than %1 frames per second; slow down").arg(m_limits.ratePerSecond)));
         return;
     }
     m_rejectedInARow = 0;
     quint64 id = 0;
     auto frame = protocol::decodeFrame(message, {6, 20000, m_limits.maxFrameBytes}, &id);
     if (!frame) {
-        send(Frame::error(id, QStringLiteral("connection"), ErrorCode(frame.error().code),
-                          frame.error().message));
+        send(Frame::error(id, QStringLiteral("connection"), ErrorCode(frame.error().code), frame.error().message));
         return;
     }
     if (frame->type != protocol::FrameType::Request) {

@@ -26,9 +26,9 @@ struct Challenge
 // What a connection said about its device at login (auth.login's optional `device`).
 struct DeviceTag
 {
-    QByteArray id;       // 16 bytes, or empty when the client sent no device map
+    QByteArray id; // 16 bytes, or empty when the client sent no device map
     QString name;
-    qint64 sinceMs = 0;  // wall clock (ms since the epoch) of the login
+    qint64 sinceMs = 0; // wall clock (ms since the epoch) of the login
 };
 
 class Connection : public QObject
@@ -54,8 +54,7 @@ public:
     // A response whose body was encoded already (protocol::CborWriter).
     void replyEncoded(const protocol::Frame &request, QByteArrayView body);
     void fail(const protocol::Frame &request, const Error &error, QCborMap body = {});
-    void fail(const protocol::Frame &request, protocol::ErrorCode code, const QString &message,
-              QCborMap body = {});
+    void fail(const protocol::Frame &request, protocol::ErrorCode code, const QString &message, QCborMap body = {});
     // Sends a connection-level error frame (id 0) and closes.
     void closeWith(protocol::ErrorCode code, const QString &message);
     void close();

@@ -4,7 +4,10 @@
 
 namespace tavern::server {
 
-void Hub::add(Connection *c) { m_online[c->username()].append(c); }
+void Hub::add(Connection *c)
+{
+    m_online[c->username()].append(c);
+}
 
 void Hub::remove(Connection *c)
 {
@@ -16,9 +19,15 @@ void Hub::remove(Connection *c)
         m_online.erase(it);
 }
 
-int Hub::count(const QString &username) const { return int(m_online.value(username).size()); }
+int Hub::count(const QString &username) const
+{
+    return int(m_online.value(username).size());
+}
 
-QList<Connection *> Hub::connectionsOf(const QString &username) const { return m_online.value(username); }
+QList<Connection *> Hub::connectionsOf(const QString &username) const
+{
+    return m_online.value(username);
+}
 
 QList<Connection *> Hub::all() const
 {

@@ -23,8 +23,8 @@ void KegService::get(Connection &c, const Frame &req)
     const QCborValue ids = req.body.value(QStringLiteral("kegIds"));
     if (ids.isArray() && ids.toArray().size() > maxKegs)
         return c.fail(req, ErrorCode::TooManyKegs, QStringLiteral("at most %1 kegs per request").arg(maxKegs));
-    auto kegIds = protocol::bytesListField(req.body, QStringLiteral("kegIds"), maxKegs,
-                                           keg::KegIdBytes, keg::KegIdBytes);
+    auto kegIds =
+        protocol::bytesListField(req.body, QStringLiteral("kegIds"), maxKegs, keg::KegIdBytes, keg::KegIdBytes);
     if (!kegIds)
         return c.fail(req, kegIds.error());
     if (auto a = checkAccess(m_s.store, *dbId, c.username(), AccessNeed::Read); !a)
@@ -59,8 +59,8 @@ void KegService::list(Connection &c, const Frame &req)
         return c.fail(req, dbId.error());
     const quint64 maxSince = quint64(std::numeric_limits<qint64>::max());
     auto since = protocol::uintField(req.body, QStringLiteral("since"), 0, maxSince);
-    auto limit = protocol::uintField(req.body, QStringLiteral("limit"), quint64(m_s.config.limits.maxPageSize),
-                                     maxSince);
+    auto limit =
+        protocol::uintField(req.body, QStringLiteral("limit"), quint64(m_s.config.limits.maxPageSize), maxSince);
     if (!since || !limit)
         return c.fail(req, since ? limit.error() : since.error());
     if (auto a = checkAccess(m_s.store, *dbId, c.username(), AccessNeed::Read); !a)
@@ -93,8 +93,7 @@ void KegService::list(Connection &c, const Frame &req)
     c.reply(req, body);
 }
 
-void KegService::pushKegs(const QByteArray &dbId, const std::vector<KegRecord> &kegs,
-                          const Connection *origin)
+void KegService::pushKegs(const QByteArray &dbId, const std::vector<KegRecord> &kegs, const Connection *origin)
 {
     if (kegs.empty())
         return;
@@ -124,9 +123,8 @@ void KegService::pushKegs(const QByteArray &dbId, const std::vector<KegRecord> &
         }
         w.key(QLatin1StringView("dbId"));
         w.bytes(dbId);
-        m_s.hub.pushEncoded(*users, protocol::encodeFrameWithBody(protocol::FrameType::Push, 0,
-                                                                  protocol::push::Keg, w.take()),
-                            origin);
+        m_s.hub.pushEncoded(
+            *users, protocol::encodeFrameWithBody(protocol::FrameType::Push, 0, protocol::push::Keg, w.take()), origin);
     }
 }
 

@@ -38,8 +38,8 @@ Error conflict(const QString &why, const KegRecord &stored)
 }
 
 // Stores one keg inside the transaction; `out` receives what was stored (or found stored).
-Status putOne(Store &s, const QByteArray &dbId, const keg::Keg &k, const QByteArray &bytes,
-              const QString &uploader, KegRecord &out, bool &duplicate)
+Status putOne(Store &s, const QByteArray &dbId, const keg::Keg &k, const QByteArray &bytes, const QString &uploader,
+              KegRecord &out, bool &duplicate)
 {
     duplicate = false;
     if (k.version == 1) {
@@ -72,11 +72,9 @@ Status putOne(Store &s, const QByteArray &dbId, const keg::Keg &k, const QByteAr
         if (k.version != old.version + 1)
             return conflict(QStringLiteral("stale or skipped version %1").arg(k.version), old);
         if (old.author != uploader)
-            return makeError(ErrorCode::Forbidden,
-                             QStringLiteral("only %1 may update this keg").arg(old.author));
+            return makeError(ErrorCode::Forbidden, QStringLiteral("only %1 may update this keg").arg(old.author));
     } else if (k.version != 1) {
-        return makeError(ErrorCode::Conflict,
-                         QStringLiteral("a new keg starts at version 1, not %1").arg(k.version));
+        return makeError(ErrorCode::Conflict, QStringLiteral("a new keg starts at version 1, not %1").arg(k.version));
     } else {
         return makeError(ErrorCode::Internal, QStringLiteral("keg neither inserted nor found"));
     }
@@ -193,19 +191,16 @@ void KegService::put(Connection &c, const Frame &req)
     for (qsizetype i = 0; i < blobs->size(); ++i) {
         auto k = keg::decodeKeg(blobs->at(i));
         if (!k)
-            return c.fail(req, ErrorCode::BadKeg,
-                          QStringLiteral("keg %1: %2").arg(i).arg(k.error().message));
+            return c.fail(req, ErrorCode::BadKeg, QStringLiteral("keg %1: %2").arg(i).arg(k.error().message));
         if (k->dbId != *dbId)
             return c.fail(req, ErrorCode::BadKeg, QStringLiteral("keg %1 names another KegDB").arg(i));
         if (k->author != c.username())
             return c.fail(req, ErrorCode::BadKeg,
-                          QStringLiteral("keg %1 names %2 as author; you are %3")
-                              .arg(i).arg(k->author, c.username()));
+                          QStringLiteral("keg %1 names %2 as author; you are %3").arg(i).arg(k->author, c.username()));
         onlyReceipts = onlyReceipts && k->type == keg::KegType::Receipt;
         kegs->push_back(std::move(*k));
     }
-    auto access = checkAccess(m_s.store, *dbId, c.username(),
-                              onlyReceipts ? AccessNeed::Read : AccessNeed::Write);
+    auto access = checkAccess(m_s.store, *dbId, c.username(), onlyReceipts ? AccessNeed::Read : AccessNeed::Write);
     if (!access)
         return c.fail(req, access.error());
 
@@ -270,8 +265,8 @@ void KegService::remove(Connection &c, const Frame &req)
 {
     auto dbId = protocol::bytesField(req.body, KDbId, keg::DbIdBytes, keg::DbIdBytes);
     auto kegId = protocol::bytesField(req.body, KKegId, keg::KegIdBytes, keg::KegIdBytes);
-    auto version = protocol::requiredUintField(req.body, QStringLiteral("version"),
-                                               std::numeric_limits<qint64>::max() - 1);
+    auto version =
+        protocol::requiredUintField(req.body, QStringLiteral("version"), std::numeric_limits<qint64>::max() - 1);
     if (!dbId || !kegId || !version)
         return c.fail(req, !dbId ? dbId.error() : !kegId ? kegId.error() : version.error());
     if (auto a = checkAccess(m_s.store, *dbId, c.username(), AccessNeed::Write); !a)
@@ -280,8 +275,7 @@ void KegService::remove(Connection &c, const Frame &req)
     auto fresh = std::make_shared<bool>(true);
     QPointer<Connection> conn(&c);
     m_s.committer.submit(
-        [dbId = *dbId, kegId = *kegId, version = *version, user = c.username(), stored,
-         fresh](Store &s) -> Status {
+        [dbId = *dbId, kegId = *kegId, version = *version, user = c.username(), stored, fresh](Store &s) -> Status {
             if (auto a = checkAccess(s, dbId, user, AccessNeed::Write); !a)
                 return a.error();
             auto existing = s.keg(dbId, kegId);

@@ -73,8 +73,8 @@ void Listener::incomingConnection(qintptr descriptor)
         Q_EMIT socketReady(socket);
     });
     connect(socket, &QSslSocket::sslErrors, socket, [socket](const QList<QSslError> &errors) {
-        logEvent(LogLevel::Info, "tls.error", {{"peer", socket->peerAddress().toString()},
-                                               {"error", errors.value(0).errorString()}});
+        logEvent(LogLevel::Info, "tls.error",
+                 {{"peer", socket->peerAddress().toString()}, {"error", errors.value(0).errorString()}});
     });
     connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
     timer->start(m_handshakeTimeoutMs);

@@ -35,7 +35,10 @@ QString quoted(const QString &v)
 }
 } // namespace
 
-void setLogLevel(LogLevel level) { g_level = level; }
+void setLogLevel(LogLevel level)
+{
+    g_level = level;
+}
 
 bool parseLogLevel(const QString &name, LogLevel *out)
 {

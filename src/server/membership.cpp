@@ -14,8 +14,7 @@ QString departureName(keg::DepartureKind kind)
     return QStringLiteral("removed");
 }
 
-MembershipChange diffMembership(const QByteArray &dbId, const keg::SignedBootKeg *prev,
-                                const keg::SignedBootKeg &next)
+MembershipChange diffMembership(const QByteArray &dbId, const keg::SignedBootKeg *prev, const keg::SignedBootKeg &next)
 {
     MembershipChange c;
     // Deep copy: a decoded version's fields are views into its body (bootkeg.h), and this
@@ -25,8 +24,7 @@ MembershipChange diffMembership(const QByteArray &dbId, const keg::SignedBootKeg
     c.data = next.encode();
     for (const keg::Member &m : next.version().members) {
         const QString name = QString::fromUtf8(m.username);
-        c.rows.push_back(MemberRecord{c.dbId, name, int(m.role), int(m.state),
-                                      QString::fromUtf8(m.invitedBy), -1});
+        c.rows.push_back(MemberRecord{c.dbId, name, int(m.role), int(m.state), QString::fromUtf8(m.invitedBy), -1});
         const keg::Member *before = prev ? prev->version().member(m.username) : nullptr;
         if (m.state == keg::InviteState::Joined) {
             c.joined << name;
@@ -43,8 +41,7 @@ MembershipChange diffMembership(const QByteArray &dbId, const keg::SignedBootKeg
             if (next.version().member(m.username))
                 continue;
             const keg::Departure *d = next.version().departureOf(m.username);
-            c.removed.emplace_back(QString::fromUtf8(m.username),
-                                   d ? d->kind : keg::DepartureKind::Removed);
+            c.removed.emplace_back(QString::fromUtf8(m.username), d ? d->kind : keg::DepartureKind::Removed);
         }
     }
     return c;

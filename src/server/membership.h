@@ -15,11 +15,11 @@ struct MembershipChange
 {
     QByteArray dbId;
     quint64 version = 0;
-    QByteArray data;                 // the new version's wire bytes
-    QStringList joined;              // joined members after the change (pushes go here)
-    std::vector<MemberRecord> rows;  // member rows after the change
-    QStringList invited;             // invitees after the change (each gets the new head)
-    QStringList accepted;            // invited before, joined now
+    QByteArray data;                // the new version's wire bytes
+    QStringList joined;             // joined members after the change (pushes go here)
+    std::vector<MemberRecord> rows; // member rows after the change
+    QStringList invited;            // invitees after the change (each gets the new head)
+    QStringList accepted;           // invited before, joined now
     std::vector<std::pair<QString, keg::DepartureKind>> removed;
     std::vector<std::pair<QString, keg::Role>> roleChanged;
 };

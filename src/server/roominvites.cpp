@@ -20,8 +20,7 @@ namespace {
 const QString KDbId = QStringLiteral("dbId");
 const QString KUsername = QStringLiteral("username");
 
-QCborMap invitationBody(const QByteArray &dbId, const QString &inviter, quint64 version,
-                        const QByteArray &head)
+QCborMap invitationBody(const QByteArray &dbId, const QString &inviter, quint64 version, const QByteArray &head)
 {
     QCborMap m;
     m.insert(KDbId, dbId);
@@ -63,11 +62,9 @@ void RoomService::depart(Connection &c, const Frame &req, int kindValue)
     auto request = keg::decodeDepartureRequest(*bytes);
     if (!request)
         return c.fail(req, ErrorCode::BadRequest, request.error().message);
-    if (request->roomId != *dbId || QString::fromUtf8(request->username) != c.username()
-        || request->kind != kind)
+    if (request->roomId != *dbId || QString::fromUtf8(request->username) != c.username() || request->kind != kind)
         return c.fail(req, ErrorCode::BadRequest,
-                      QStringLiteral("the request must be yours, for this room, of kind %1")
-                          .arg(departureName(kind)));
+                      QStringLiteral("the request must be yours, for this room, of kind %1").arg(departureName(kind)));
     const QString user = c.username();
     QPointer<Connection> conn(&c);
     m_s.committer.submit(
@@ -79,8 +76,9 @@ void RoomService::depart(Connection &c, const Frame &req, int kindValue)
                 return makeError(ErrorCode::BadRequest, QStringLiteral("only rooms can be left or declined"));
             const bool invited = access->member->state == int(keg::InviteState::Invited);
             if (invited != (kind == keg::DepartureKind::Declined))
-                return makeError(ErrorCode::Forbidden, invited ? QStringLiteral("invitees decline, they do not leave")
-                                                               : QStringLiteral("members leave; only invitees decline"));
+                return makeError(ErrorCode::Forbidden, invited
+                                                           ? QStringLiteral("invitees decline, they do not leave")
+                                                           : QStringLiteral("members leave; only invitees decline"));
             auto head = s.bootKegHead(dbId);
             if (!head || !*head)
                 return makeError(ErrorCode::Internal, QStringLiteral("room head missing"));
@@ -103,10 +101,10 @@ void RoomService::depart(Connection &c, const Frame &req, int kindValue)
                 auto db = m_s.store.db(dbId);
                 if (db && *db) {
                     if (auto users = recipients(m_s.store, **db))
-                        m_s.hub.push(*users, Frame::push(kind == keg::DepartureKind::Left
-                                                             ? protocol::push::MemberLeft
-                                                             : protocol::push::InvitationDeclined,
-                                                         body));
+                        m_s.hub.push(*users,
+                                     Frame::push(kind == keg::DepartureKind::Left ? protocol::push::MemberLeft
+                                                                                  : protocol::push::InvitationDeclined,
+                                                 body));
                 }
                 QCborMap revoked;
                 revoked.insert(KDbId, dbId);

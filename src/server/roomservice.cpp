@@ -40,8 +40,8 @@ Error chainRefused(const Error &e)
 // Writes the version and the member rows it implies; the caller has verified it.
 Status storeVersion(Store &s, const MembershipChange &change, const keg::SignedBootKeg &v)
 {
-    const BootKegRecord rec{change.dbId, v.version().version, v.hash(),
-                            QString::fromUtf8(v.version().signer), change.data};
+    const BootKegRecord rec{change.dbId, v.version().version, v.hash(), QString::fromUtf8(v.version().signer),
+                            change.data};
     if (auto r = s.insertBootKeg(rec); !r)
         return internalError(r.error());
     if (auto r = s.setMembers(change.dbId, change.rows); !r)
@@ -172,10 +172,12 @@ void RoomService::putBootKeg(Connection &c, const Frame &req)
             if (n.version().version != h.version + 1)
                 return makeError(ErrorCode::Conflict,
                                  QStringLiteral("the room is at version %1; version %2 does not follow it")
-                                     .arg(h.version).arg(n.version().version));
+                                     .arg(h.version)
+                                     .arg(n.version().version));
             auto prev = keg::SignedBootKeg::decode(h.data);
             if (!prev)
-                return makeError(ErrorCode::Internal, QStringLiteral("stored head unreadable: %1").arg(prev.error().message));
+                return makeError(ErrorCode::Internal,
+                                 QStringLiteral("stored head unreadable: %1").arg(prev.error().message));
             if (auto ok = keg::verifyTransition(*prev, n); !ok)
                 return chainRefused(ok.error());
             *change = diffMembership(n.version().roomId, &*prev, n);

@@ -32,7 +32,10 @@ Server::Server(Config config, QObject *parent)
     connect(&m_ws, &QWebSocketServer::newConnection, this, &Server::onWebSocket);
 }
 
-Server::~Server() { stop(); }
+Server::~Server()
+{
+    stop();
+}
 
 Status Server::start()
 {

@@ -9,29 +9,34 @@ namespace tavern::server {
 
 namespace {
 
-qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
 
 DbRecord dbFrom(const QSqlQuery &q)
 {
-    return DbRecord{q.value(0).toByteArray(), DbKind(q.value(1).toInt()), q.value(2).toString(),
-                    q.value(3).toString(), q.value(4).toULongLong()};
+    return DbRecord{q.value(0).toByteArray(), DbKind(q.value(1).toInt()), q.value(2).toString(), q.value(3).toString(),
+                    q.value(4).toULongLong()};
 }
 
 // dbs.collection_version is not kept up to date (see sqlstorehot.cpp): a DB's collection
 // version is its newest keg's.
-const QString DbCols = QStringLiteral(
-    "d.db_id, d.kind, d.owner, d.peer, "
-    "COALESCE((SELECT MAX(k.collection_version) FROM kegs k WHERE k.db_id = d.db_id), 0)");
+const QString DbCols =
+    QStringLiteral("d.db_id, d.kind, d.owner, d.peer, "
+                   "COALESCE((SELECT MAX(k.collection_version) FROM kegs k WHERE k.db_id = d.db_id), 0)");
 
 } // namespace
 
 SqlStore::SqlStore(QString path, QString sync)
     : m_path(std::move(path)), m_sync(std::move(sync)),
       m_connectionName(QStringLiteral("tavern-store-") + QUuid::createUuid().toString())
-{
-}
+{}
 
-SqlStore::~SqlStore() { close(); }
+SqlStore::~SqlStore()
+{
+    close();
+}
 
 Error SqlStore::failure(const QSqlQuery &q) const
 {
@@ -71,13 +76,12 @@ Status SqlStore::open()
     // A writer waits for another (a backup tool, sqlite3 shell) instead of failing at once.
     m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
     if (!m_db.open())
-        return makeError(StoreError::Failed, QStringLiteral("cannot open %1: %2")
-                                                 .arg(m_path, m_db.lastError().text()));
+        return makeError(StoreError::Failed, QStringLiteral("cannot open %1: %2").arg(m_path, m_db.lastError().text()));
     if (auto r = attachHandle(); !r)
         return r;
-    for (const QString &pragma : {QStringLiteral("PRAGMA journal_mode=WAL"),
-                                  QStringLiteral("PRAGMA synchronous=") + m_sync.toUpper(),
-                                  QStringLiteral("PRAGMA foreign_keys=ON")}) {
+    for (const QString &pragma :
+         {QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=") + m_sync.toUpper(),
+          QStringLiteral("PRAGMA foreign_keys=ON")}) {
         if (auto r = exec(pragma); !r)
             return r;
     }
@@ -95,9 +99,9 @@ Status SqlStore::migrate()
     q.finish();
     const auto all = migrations(SqlDialect::Sqlite);
     if (current > int(all.size()))
-        return makeError(StoreError::Corrupt,
-                         QStringLiteral("database schema version %1 is newer than this server (%2)")
-                             .arg(current).arg(all.size()));
+        return makeError(
+            StoreError::Corrupt,
+            QStringLiteral("database schema version %1 is newer than this server (%2)").arg(current).arg(all.size()));
     for (int v = current; v < int(all.size()); ++v) {
         if (auto r = begin(); !r)
             return r;
@@ -137,8 +141,8 @@ void SqlStore::close()
 
 Maybe<UserRecord> SqlStore::user(const QString &username)
 {
-    QSqlQuery &q = prepared(QStringLiteral(
-        "SELECT username, sign_key, box_key, signup_sig FROM users WHERE username = ?"));
+    QSqlQuery &q =
+        prepared(QStringLiteral("SELECT username, sign_key, box_key, signup_sig FROM users WHERE username = ?"));
     q.addBindValue(username);
     if (auto r = run(q); !r)
         return r.error();
@@ -183,10 +187,13 @@ Status SqlStore::insertDb(const DbRecord &d)
 Result<std::vector<DbRecord>> SqlStore::dbsOf(const QString &username)
 {
     QSqlQuery &q = prepared(
-        QStringLiteral("SELECT ") + DbCols + QStringLiteral(" FROM dbs d WHERE d.owner = ? OR d.peer = ? "
-        "UNION ALL SELECT ") + DbCols + QStringLiteral(" FROM dbs d "
-        "JOIN members m ON m.db_id = d.db_id WHERE m.username = ? AND m.state = 1 AND NOT EXISTS "
-        "(SELECT 1 FROM requests r WHERE r.db_id = m.db_id AND r.username = m.username)"));
+        QStringLiteral("SELECT ") + DbCols
+        + QStringLiteral(" FROM dbs d WHERE d.owner = ? OR d.peer = ? "
+                         "UNION ALL SELECT ")
+        + DbCols
+        + QStringLiteral(" FROM dbs d "
+                         "JOIN members m ON m.db_id = d.db_id WHERE m.username = ? AND m.state = 1 AND NOT EXISTS "
+                         "(SELECT 1 FROM requests r WHERE r.db_id = m.db_id AND r.username = m.username)"));
     q.addBindValue(username);
     q.addBindValue(username);
     q.addBindValue(username);

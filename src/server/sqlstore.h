@@ -64,8 +64,17 @@ public:
 private:
     // The hot statements, prepared once with the C API (sqlstorehot.cpp).
     enum class Hot {
-        Begin, Commit, Rollback, Savepoint, Release, RollbackTo, DataVersion, InsertKeg,
-        SelectDb, SelectMember, Count
+        Begin,
+        Commit,
+        Rollback,
+        Savepoint,
+        Release,
+        RollbackTo,
+        DataVersion,
+        InsertKeg,
+        SelectDb,
+        SelectMember,
+        Count
     };
     Status attachHandle(); // the sqlite3 handle behind QtSql's connection, and the WAL hook
     sqlite3_stmt *hot(Hot which);
@@ -84,7 +93,7 @@ private:
     void forgetReads();
     Status beforeWrite(); // opens the job's savepoint if one is wanted and not open yet
     void forgetTxReads();
-    void metaWrite(); // a write to dbs, members or requests in this transaction
+    void metaWrite();                              // a write to dbs, members or requests in this transaction
     void setCv(const QByteArray &dbId, quint64 v); // with the savepoint's undo record
 
     QString m_path;

@@ -98,8 +98,8 @@ sqlite3_stmt *SqlStore::hot(Hot which)
     static_assert(std::size(HotSql) == std::size_t(Hot::Count));
     sqlite3_stmt *&s = m_hot[std::size_t(which)];
     if (!s && m_handle) {
-        if (sqlite3_prepare_v3(m_handle, HotSql[std::size_t(which)], -1, SQLITE_PREPARE_PERSISTENT,
-                               &s, nullptr) != SQLITE_OK)
+        if (sqlite3_prepare_v3(m_handle, HotSql[std::size_t(which)], -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr)
+            != SQLITE_OK)
             s = nullptr;
     }
     return s;
@@ -378,8 +378,11 @@ Maybe<MemberRecord> SqlStore::member(const QByteArray &dbId, const QString &user
         bindText(s, 2, name);
         const int rc = sqlite3_step(s);
         if (rc == SQLITE_ROW)
-            out = MemberRecord{blobAt(s, 0), textAt(s, 1), sqlite3_column_int(s, 2),
-                               sqlite3_column_int(s, 3), textAt(s, 4),
+            out = MemberRecord{blobAt(s, 0),
+                               textAt(s, 1),
+                               sqlite3_column_int(s, 2),
+                               sqlite3_column_int(s, 3),
+                               textAt(s, 4),
                                sqlite3_column_type(s, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 5)};
         else if (rc != SQLITE_DONE)
             return hotFailure();

@@ -12,8 +12,8 @@ namespace {
 KegRecord kegFrom(const QSqlQuery &q)
 {
     return KegRecord{q.value(0).toByteArray(), q.value(1).toByteArray(), q.value(2).toULongLong(),
-                     q.value(3).toString(), q.value(4).toInt(), q.value(5).toULongLong(),
-                     q.value(6).toInt() != 0, q.value(7).toByteArray()};
+                     q.value(3).toString(),    q.value(4).toInt(),       q.value(5).toULongLong(),
+                     q.value(6).toInt() != 0,  q.value(7).toByteArray()};
 }
 
 BootKegRecord bootKegFrom(const QSqlQuery &q)
@@ -25,19 +25,17 @@ BootKegRecord bootKegFrom(const QSqlQuery &q)
 MemberRecord memberFrom(const QSqlQuery &q)
 {
     return MemberRecord{q.value(0).toByteArray(), q.value(1).toString(), q.value(2).toInt(),
-                        q.value(3).toInt(), q.value(4).toString(),
-                        q.value(5).isNull() ? -1 : q.value(5).toInt()};
+                        q.value(3).toInt(),       q.value(4).toString(), q.value(5).isNull() ? -1 : q.value(5).toInt()};
 }
 
-const QString KegSelect = QStringLiteral(
-    "SELECT db_id, keg_id, version, author, keg_type, collection_version, deleted, data FROM kegs ");
+const QString KegSelect =
+    QStringLiteral("SELECT db_id, keg_id, version, author, keg_type, collection_version, deleted, data FROM kegs ");
 const QString BootSelect = QStringLiteral("SELECT db_id, version, hash, signer, data FROM bootkegs ");
-const QString MemberSelect = QStringLiteral(
-    "SELECT m.db_id, m.username, m.role, m.state, m.invited_by, r.kind FROM members m "
-    "LEFT JOIN requests r ON r.db_id = m.db_id AND r.username = m.username ");
+const QString MemberSelect =
+    QStringLiteral("SELECT m.db_id, m.username, m.role, m.state, m.invited_by, r.kind FROM members m "
+                   "LEFT JOIN requests r ON r.db_id = m.db_id AND r.username = m.username ");
 
-template<typename T, typename F>
-Result<std::vector<T>> collect(QSqlQuery &q, F from)
+template <typename T, typename F> Result<std::vector<T>> collect(QSqlQuery &q, F from)
 {
     std::vector<T> out;
     while (q.next())
@@ -66,9 +64,9 @@ Status SqlStore::updateKeg(const KegRecord &k)
 {
     if (auto w = beforeWrite(); !w)
         return w;
-    QSqlQuery &q = prepared(QStringLiteral(
-        "UPDATE kegs SET version = ?, author = ?, keg_type = ?, collection_version = ?, "
-        "deleted = ?, data = ? WHERE db_id = ? AND keg_id = ?"));
+    QSqlQuery &q =
+        prepared(QStringLiteral("UPDATE kegs SET version = ?, author = ?, keg_type = ?, collection_version = ?, "
+                                "deleted = ?, data = ? WHERE db_id = ? AND keg_id = ?"));
     q.addBindValue(qint64(k.version));
     q.addBindValue(k.author);
     q.addBindValue(k.kegType);
@@ -82,8 +80,8 @@ Status SqlStore::updateKeg(const KegRecord &k)
 
 Result<std::vector<KegRecord>> SqlStore::kegsSince(const QByteArray &dbId, quint64 since, int limit)
 {
-    QSqlQuery &q = prepared(KegSelect + QStringLiteral(
-        "WHERE db_id = ? AND collection_version > ? ORDER BY collection_version LIMIT ?"));
+    QSqlQuery &q = prepared(
+        KegSelect + QStringLiteral("WHERE db_id = ? AND collection_version > ? ORDER BY collection_version LIMIT ?"));
     q.addBindValue(dbId);
     q.addBindValue(qint64(since));
     q.addBindValue(limit);
@@ -107,8 +105,7 @@ Maybe<BootKegRecord> SqlStore::bootKegHead(const QByteArray &dbId)
 
 Result<std::vector<BootKegRecord>> SqlStore::bootKegs(const QByteArray &dbId, quint64 from, int limit)
 {
-    QSqlQuery &q = prepared(BootSelect + QStringLiteral(
-        "WHERE db_id = ? AND version >= ? ORDER BY version LIMIT ?"));
+    QSqlQuery &q = prepared(BootSelect + QStringLiteral("WHERE db_id = ? AND version >= ? ORDER BY version LIMIT ?"));
     q.addBindValue(dbId);
     q.addBindValue(qint64(from));
     q.addBindValue(limit);
@@ -170,17 +167,17 @@ Status SqlStore::setMembers(const QByteArray &dbId, const std::vector<MemberReco
             return r;
     }
     // A processed leave/decline (its member is gone) must not haunt a later re-invitation.
-    QSqlQuery &drop = prepared(QStringLiteral(
-        "DELETE FROM requests WHERE db_id = ? AND NOT EXISTS (SELECT 1 FROM members m WHERE "
-        "m.db_id = requests.db_id AND m.username = requests.username)"));
+    QSqlQuery &drop =
+        prepared(QStringLiteral("DELETE FROM requests WHERE db_id = ? AND NOT EXISTS (SELECT 1 FROM members m WHERE "
+                                "m.db_id = requests.db_id AND m.username = requests.username)"));
     drop.addBindValue(dbId);
     return run(drop);
 }
 
 Result<std::vector<MemberRecord>> SqlStore::invitationsOf(const QString &username)
 {
-    QSqlQuery &q = prepared(MemberSelect + QStringLiteral(
-        "WHERE m.username = ? AND m.state = 0 AND r.kind IS NULL ORDER BY m.db_id"));
+    QSqlQuery &q = prepared(
+        MemberSelect + QStringLiteral("WHERE m.username = ? AND m.state = 0 AND r.kind IS NULL ORDER BY m.db_id"));
     q.addBindValue(username);
     if (auto r = run(q); !r)
         return r.error();
@@ -204,8 +201,8 @@ Status SqlStore::insertRequest(const RequestRecord &r)
 
 Result<std::vector<RequestRecord>> SqlStore::requests(const QByteArray &dbId)
 {
-    QSqlQuery &q = prepared(QStringLiteral(
-        "SELECT db_id, username, kind, request FROM requests WHERE db_id = ? ORDER BY username"));
+    QSqlQuery &q = prepared(
+        QStringLiteral("SELECT db_id, username, kind, request FROM requests WHERE db_id = ? ORDER BY username"));
     q.addBindValue(dbId);
     if (auto r = run(q); !r)
         return r.error();

@@ -75,8 +75,7 @@ struct RequestRecord
     QByteArray request;
 };
 
-template<typename T>
-using Maybe = Result<std::optional<T>>;
+template <typename T> using Maybe = Result<std::optional<T>>;
 
 class Store
 {
@@ -115,20 +114,18 @@ public:
     [[nodiscard]] virtual Result<bool> insertKegIfAbsent(const KegRecord &k) = 0;
     [[nodiscard]] virtual Status updateKeg(const KegRecord &k) = 0;
     // Kegs with collectionVersion > since, ascending, at most limit.
-    [[nodiscard]] virtual Result<std::vector<KegRecord>> kegsSince(const QByteArray &dbId,
-                                                                   quint64 since, int limit) = 0;
+    [[nodiscard]] virtual Result<std::vector<KegRecord>> kegsSince(const QByteArray &dbId, quint64 since,
+                                                                   int limit) = 0;
 
     [[nodiscard]] virtual Maybe<BootKegRecord> bootKegHead(const QByteArray &dbId) = 0;
-    [[nodiscard]] virtual Result<std::vector<BootKegRecord>> bootKegs(const QByteArray &dbId,
-                                                                      quint64 from, int limit) = 0;
+    [[nodiscard]] virtual Result<std::vector<BootKegRecord>> bootKegs(const QByteArray &dbId, quint64 from,
+                                                                      int limit) = 0;
     [[nodiscard]] virtual Status insertBootKeg(const BootKegRecord &b) = 0;
 
-    [[nodiscard]] virtual Maybe<MemberRecord> member(const QByteArray &dbId,
-                                                     const QString &username) = 0;
+    [[nodiscard]] virtual Maybe<MemberRecord> member(const QByteArray &dbId, const QString &username) = 0;
     [[nodiscard]] virtual Result<std::vector<MemberRecord>> members(const QByteArray &dbId) = 0;
     // Replaces the room's member rows and drops requests of anyone no longer a member.
-    [[nodiscard]] virtual Status setMembers(const QByteArray &dbId,
-                                            const std::vector<MemberRecord> &members) = 0;
+    [[nodiscard]] virtual Status setMembers(const QByteArray &dbId, const std::vector<MemberRecord> &members) = 0;
     // Rooms where the user is invited and has not declined.
     [[nodiscard]] virtual Result<std::vector<MemberRecord>> invitationsOf(const QString &username) = 0;
 

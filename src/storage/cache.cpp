@@ -72,29 +72,31 @@ Error sqlError(const QSqlQuery &q, const QString &what)
 
 Cache::Cache() : m_connection(QStringLiteral("tavern-cache-") + QUuid::createUuid().toString()) {}
 
-Cache::~Cache() { close(); }
+Cache::~Cache()
+{
+    close();
+}
 
 Status Cache::open(const QString &path)
 {
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
     db.setDatabaseName(path);
     if (!db.open())
-        return Error{int(CacheError::Sql),
-                     QStringLiteral("The local cache %1 can't be opened: %2. Check that the "
-                                    "folder exists and is writable.")
-                         .arg(path, db.lastError().text())};
+        return Error{int(CacheError::Sql), QStringLiteral("The local cache %1 can't be opened: %2. Check that the "
+                                                          "folder exists and is writable.")
+                                               .arg(path, db.lastError().text())};
     QSqlQuery q(db);
     // WAL for concurrent reads; FULL so a committed batch and its cursor survive a crash.
-    for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                               "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000",
-                               // 16 MiB of pages (at most; default 2 MiB): the sync inserts into
-                               // indexes keyed by random keg ids, which a small cache re-reads
-                               // from the OS for almost every row once a room is large.
-                               "PRAGMA cache_size=-16384",
-                               // Checkpoint at 64 MiB of WAL instead of 4 MiB: a sync rewrites the
-                               // same index pages again and again, and each checkpoint waits for
-                               // the disk (fsync); fewer, larger ones write each page back once.
-                               "PRAGMA wal_autocheckpoint=16384"}) {
+    for (const char *pragma :
+         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000",
+          // 16 MiB of pages (at most; default 2 MiB): the sync inserts into
+          // indexes keyed by random keg ids, which a small cache re-reads
+          // from the OS for almost every row once a room is large.
+          "PRAGMA cache_size=-16384",
+          // Checkpoint at 64 MiB of WAL instead of 4 MiB: a sync rewrites the
+          // same index pages again and again, and each checkpoint waits for
+          // the disk (fsync); fewer, larger ones write each page back once.
+          "PRAGMA wal_autocheckpoint=16384"}) {
         if (!q.exec(QString::fromLatin1(pragma)))
             return sqlError(q, QStringLiteral("be configured"));
     }
@@ -103,7 +105,8 @@ Status Cache::open(const QString &path)
         m_handle = *static_cast<sqlite3 *const *>(h.constData());
     if (!m_handle)
         return Error{int(CacheError::Sql), QStringLiteral("The local cache %1 can't be opened: the SQLite "
-                                                          "driver exposes no handle.").arg(path)};
+                                                          "driver exposes no handle.")
+                                               .arg(path)};
     return migrate();
 }
 

@@ -56,7 +56,7 @@ struct MessageRow
     QByteArrayView hash;
     QByteArrayView previousHash;
     int kind = 0;
-    QByteArray target; // a null QByteArray is stored as NULL, like the QtSql binding did
+    QByteArray target;   // a null QByteArray is stored as NULL, like the QtSql binding did
     QByteArrayView body; // sealed by the caller's Vault
     qint64 sentMs = 0;
     qint64 serverOrder = 0;
@@ -69,7 +69,7 @@ struct OutboxItem
     qint64 id = 0;
     QByteArray dbId;
     QByteArray kegId;
-    QString op;        // wire op to send
+    QString op;         // wire op to send
     QByteArray payload; // encoded request fields (CBOR)
     OutboxState state = OutboxState::Queued;
     QString error;
@@ -135,8 +135,7 @@ public:
     [[nodiscard]] Status setOutboxState(qint64 id, OutboxState state, const QString &error = {});
 
     // Raw access for the engine's own tables (messages, contacts).
-    [[nodiscard]] Result<std::vector<std::vector<QVariant>>> select(const QString &sql,
-                                                                    const QVariantList &args = {});
+    [[nodiscard]] Result<std::vector<std::vector<QVariant>>> select(const QString &sql, const QVariantList &args = {});
     [[nodiscard]] Status exec(const QString &sql, const QVariantList &args = {});
 
 private:

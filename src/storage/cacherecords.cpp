@@ -6,8 +6,14 @@
 namespace tavern::storage {
 
 namespace {
-qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
-QVariant blob(const QByteArray &b) { return QVariant(b.isNull() ? QByteArray("") : b); }
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+QVariant blob(const QByteArray &b)
+{
+    return QVariant(b.isNull() ? QByteArray("") : b);
+}
 } // namespace
 
 Result<std::optional<QByteArray>> Cache::meta(const QString &key)
@@ -69,8 +75,7 @@ Result<std::optional<CachedKeg>> Cache::keg(const QByteArray &dbId, const QByteA
     if (rows->empty())
         return std::optional<CachedKeg>();
     const auto &r = rows->front();
-    return std::optional<CachedKeg>(
-        CachedKeg{dbId, kegId, r[0].toULongLong(), r[1].toByteArray(), r[2].toBool()});
+    return std::optional<CachedKeg>(CachedKeg{dbId, kegId, r[0].toULongLong(), r[1].toByteArray(), r[2].toBool()});
 }
 
 Result<std::vector<CachedKeg>> Cache::kegs(const QByteArray &dbId)
@@ -95,8 +100,7 @@ Status Cache::putBootKeg(const QByteArray &roomId, quint64 version, const QByteA
 
 Result<std::vector<QByteArray>> Cache::bootKegs(const QByteArray &roomId)
 {
-    auto rows = select(QStringLiteral("SELECT data FROM bootkegs WHERE room_id = ? ORDER BY version"),
-                       {roomId});
+    auto rows = select(QStringLiteral("SELECT data FROM bootkegs WHERE room_id = ? ORDER BY version"), {roomId});
     if (!rows)
         return rows.error();
     std::vector<QByteArray> out;
@@ -160,17 +164,18 @@ Result<qint64> Cache::addNotice(const Notice &n)
 
 Result<std::vector<Notice>> Cache::notices(const QByteArray &dbId)
 {
-    auto rows = dbId.isEmpty()
-                    ? select(QStringLiteral("SELECT id, db_id, kind, summary, evidence, at_ms FROM notices ORDER BY id"))
-                    : select(QStringLiteral("SELECT id, db_id, kind, summary, evidence, at_ms FROM notices "
-                                            "WHERE db_id = ? ORDER BY id"),
-                             {dbId});
+    auto rows =
+        dbId.isEmpty()
+            ? select(QStringLiteral("SELECT id, db_id, kind, summary, evidence, at_ms FROM notices ORDER BY id"))
+            : select(QStringLiteral("SELECT id, db_id, kind, summary, evidence, at_ms FROM notices "
+                                    "WHERE db_id = ? ORDER BY id"),
+                     {dbId});
     if (!rows)
         return rows.error();
     std::vector<Notice> out;
     for (const auto &r : *rows)
-        out.push_back({r[0].toLongLong(), r[1].toByteArray(), r[2].toString(), r[3].toString(),
-                       r[4].toString(), r[5].toLongLong()});
+        out.push_back({r[0].toLongLong(), r[1].toByteArray(), r[2].toString(), r[3].toString(), r[4].toString(),
+                       r[5].toLongLong()});
     return out;
 }
 
@@ -196,9 +201,8 @@ Result<std::vector<OutboxItem>> Cache::outbox(bool pendingOnly)
         return rows.error();
     std::vector<OutboxItem> out;
     for (const auto &r : *rows)
-        out.push_back({r[0].toLongLong(), r[1].toByteArray(), r[2].toByteArray(), r[3].toString(),
-                       r[4].toByteArray(), OutboxState(r[5].toInt()), r[6].toString(), r[7].toInt(),
-                       r[8].toLongLong()});
+        out.push_back({r[0].toLongLong(), r[1].toByteArray(), r[2].toByteArray(), r[3].toString(), r[4].toByteArray(),
+                       OutboxState(r[5].toInt()), r[6].toString(), r[7].toInt(), r[8].toLongLong()});
     return out;
 }
 

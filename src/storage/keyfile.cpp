@@ -47,15 +47,15 @@ Error damaged(const QString &path, const QString &why)
 }
 
 // 64 bytes: encryption key, then the check key.
-Result<crypto::SecureBytes> derive(const crypto::SecureBytes &passphrase, QByteArrayView salt,
-                                   quint64 opslimit, quint64 memlimit)
+Result<crypto::SecureBytes> derive(const crypto::SecureBytes &passphrase, QByteArrayView salt, quint64 opslimit,
+                                   quint64 memlimit)
 {
     if (!crypto::ensureSodium())
         return Error{int(KeyFileError::Io), QStringLiteral("libsodium could not start")};
     crypto::SecureBytes out(64);
-    if (crypto_pwhash(out.data(), out.size(), reinterpret_cast<const char *>(passphrase.data()),
-                      passphrase.size(), reinterpret_cast<const unsigned char *>(salt.data()),
-                      opslimit, std::size_t(memlimit), crypto_pwhash_ALG_ARGON2ID13)
+    if (crypto_pwhash(out.data(), out.size(), reinterpret_cast<const char *>(passphrase.data()), passphrase.size(),
+                      reinterpret_cast<const unsigned char *>(salt.data()), opslimit, std::size_t(memlimit),
+                      crypto_pwhash_ALG_ARGON2ID13)
         != 0)
         return Error{int(KeyFileError::Io),
                      QStringLiteral("Not enough memory for Argon2id (%1 MiB needed) to open the key file.")
@@ -75,10 +75,12 @@ QByteArray aeadContext(QByteArrayView header)
 
 } // namespace
 
-bool KeyFile::exists(const QString &path) { return QFileInfo::exists(path); }
+bool KeyFile::exists(const QString &path)
+{
+    return QFileInfo::exists(path);
+}
 
-Status KeyFile::write(const QString &path, const crypto::SecureBytes &key,
-                      const crypto::SecureBytes &passphrase)
+Status KeyFile::write(const QString &path, const crypto::SecureBytes &key, const crypto::SecureBytes &passphrase)
 {
     if (key.size() != std::size_t(KeyBytes))
         return Error{int(KeyFileError::Io), QStringLiteral("a local key has 32 bytes")};
@@ -139,7 +141,8 @@ Result<crypto::SecureBytes> KeyFile::read(const QString &path, const crypto::Sec
     if (!f.exists())
         return Error{int(KeyFileError::NotFound), QStringLiteral("There is no key file at %1.").arg(path)};
     if (!f.open(QIODevice::ReadOnly))
-        return Error{int(KeyFileError::Io), QStringLiteral("Can't read the key file %1: %2").arg(path, f.errorString())};
+        return Error{int(KeyFileError::Io),
+                     QStringLiteral("Can't read the key file %1: %2").arg(path, f.errorString())};
     const QByteArray file = f.read(FileBytes + 1); // bounded: never more than one byte too many
     f.close();
     if (file.size() != FileBytes)
@@ -196,7 +199,8 @@ Status KeyFile::remove(const QString &path)
         f.close();
     }
     if (!f.remove())
-        return Error{int(KeyFileError::Io), QStringLiteral("Can't remove the key file %1: %2").arg(path, f.errorString())};
+        return Error{int(KeyFileError::Io),
+                     QStringLiteral("Can't remove the key file %1: %2").arg(path, f.errorString())};
     return Ok{};
 }
 

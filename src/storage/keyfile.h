@@ -12,11 +12,11 @@
 namespace tavern::storage {
 
 enum class KeyFileError {
-    NotFound = 1,      // no key file at that path
-    WrongPassphrase,   // the passphrase does not open it (or its header was altered)
-    Damaged,           // not a Tavern key file, truncated, or its sealed key was altered
-    WeakPassphrase,    // refused when creating: too short
-    Io,                // can't write or read the file
+    NotFound = 1,    // no key file at that path
+    WrongPassphrase, // the passphrase does not open it (or its header was altered)
+    Damaged,         // not a Tavern key file, truncated, or its sealed key was altered
+    WeakPassphrase,  // refused when creating: too short
+    Io,              // can't write or read the file
 };
 
 class KeyFile
@@ -29,8 +29,7 @@ public:
     // folder, created 0600, flushed, renamed). Refuses to replace an existing file.
     [[nodiscard]] static Status write(const QString &path, const crypto::SecureBytes &key,
                                       const crypto::SecureBytes &passphrase);
-    [[nodiscard]] static Result<crypto::SecureBytes> read(const QString &path,
-                                                         const crypto::SecureBytes &passphrase);
+    [[nodiscard]] static Result<crypto::SecureBytes> read(const QString &path, const crypto::SecureBytes &passphrase);
     [[nodiscard]] static bool exists(const QString &path);
     // Wipes the file's bytes before removing it.
     [[nodiscard]] static Status remove(const QString &path);

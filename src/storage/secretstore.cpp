@@ -29,16 +29,13 @@ Error translate(QKeychain::Error e, const QString &detail)
                                     "service such as gnome-keyring or KWallet, or choose the "
                                     "passphrase-protected key file.")
                          .arg(detail)};
-    default:
-        break;
+    default: break;
     }
     // QtKeychain reports a missing D-Bus session or secret service as OtherError; its
     // message tells which (stack-facts.md, section 1).
     if (detail.contains(QLatin1String("D-Bus")) || detail.contains(QLatin1String("DBus"))
-        || detail.contains(QLatin1String("Could not connect"))
-        || detail.contains(QLatin1String("autolaunch"))
-        || detail.contains(QLatin1String("Object does not exist"))
-        || detail.contains(QLatin1String("Unknown error")))
+        || detail.contains(QLatin1String("Could not connect")) || detail.contains(QLatin1String("autolaunch"))
+        || detail.contains(QLatin1String("Object does not exist")) || detail.contains(QLatin1String("Unknown error")))
         return Error{int(SecretError::NoKeychain),
                      QStringLiteral("No keychain is reachable (%1). Install and start a secret "
                                     "service (gnome-keyring, or KWallet on KDE; on a headless "
@@ -51,8 +48,7 @@ Error translate(QKeychain::Error e, const QString &detail)
     return Error{int(SecretError::Failed), QStringLiteral("The keychain failed: %1").arg(detail)};
 }
 
-template<typename T>
-T waitFor(const std::function<void(std::function<void(T)>)> &start)
+template <typename T> T waitFor(const std::function<void(std::function<void(T)>)> &start)
 {
     std::optional<T> out;
     QEventLoop loop;
@@ -100,8 +96,7 @@ void SecretStore::readKey(const QString &account, KeyCallback done) const
     job->start();
 }
 
-void SecretStore::writeKey(const QString &account, const crypto::SecureBytes &key,
-                           DoneCallback done) const
+void SecretStore::writeKey(const QString &account, const crypto::SecureBytes &key, DoneCallback done) const
 {
     auto *job = new QKeychain::WritePasswordJob(QString::fromLatin1(ServiceName));
     job->setAutoDelete(true);
@@ -136,8 +131,7 @@ void SecretStore::removeKey(const QString &account, DoneCallback done) const
 
 Result<crypto::SecureBytes> SecretStore::readKeyBlocking(const QString &account) const
 {
-    return waitFor<Result<crypto::SecureBytes>>(
-        [&](auto cb) { readKey(account, std::move(cb)); });
+    return waitFor<Result<crypto::SecureBytes>>([&](auto cb) { readKey(account, std::move(cb)); });
 }
 
 Status SecretStore::writeKeyBlocking(const QString &account, const crypto::SecureBytes &key) const

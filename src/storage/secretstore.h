@@ -15,11 +15,11 @@
 namespace tavern::storage {
 
 enum class SecretError {
-    NotFound = 1,       // nothing stored under this account
-    NoKeychain,         // no secret service / keychain reachable
-    Locked,             // the keychain exists but is locked or refused access
-    Failed,             // anything else, with the keychain's own message
-    Corrupt,            // an entry is there but is not a Tavern key
+    NotFound = 1, // nothing stored under this account
+    NoKeychain,   // no secret service / keychain reachable
+    Locked,       // the keychain exists but is locked or refused access
+    Failed,       // anything else, with the keychain's own message
+    Corrupt,      // an entry is there but is not a Tavern key
 };
 
 class SecretStore

@@ -15,8 +15,7 @@ namespace {
 constexpr QByteArrayView Prefix = "tavern/v1/local-cache/";
 
 // The associated data, "tavern/v1/local-cache/" + purpose; short ones stay on the stack.
-template<typename F>
-auto withAd(QByteArrayView purpose, F &&use)
+template <typename F> auto withAd(QByteArrayView purpose, F &&use)
 {
     std::array<char, 128> small;
     QByteArray large;
@@ -48,8 +47,7 @@ Vault::Vault(crypto::SecureBytes localKey) : m_key(std::move(localKey))
 
 Vault::Vault(Vault &&other) noexcept
     : m_key(std::move(other.m_key)), m_prefix(other.m_prefix), m_counter(other.m_counter.load())
-{
-}
+{}
 
 Vault &Vault::operator=(Vault &&other) noexcept
 {
@@ -72,8 +70,8 @@ QByteArray Vault::seal(QByteArrayView purpose, QByteArrayView plaintext) const
         unsigned long long len = 0;
         crypto_aead_xchacha20poly1305_ietf_encrypt(
             p + crypto::AeadNonceBytes, &len, reinterpret_cast<const unsigned char *>(plaintext.data()),
-            std::size_t(plaintext.size()), reinterpret_cast<const unsigned char *>(ad.data()),
-            std::size_t(ad.size()), nullptr, p, m_key.data());
+            std::size_t(plaintext.size()), reinterpret_cast<const unsigned char *>(ad.data()), std::size_t(ad.size()),
+            nullptr, p, m_key.data());
         return 0;
     });
     return out;
@@ -84,7 +82,8 @@ Result<QByteArray> Vault::open(QByteArrayView purpose, QByteArrayView sealed) co
     if (sealed.size() < crypto::AeadNonceBytes + crypto::AeadTagBytes)
         return damaged();
     auto r = withAd(purpose, [&](QByteArrayView ad) {
-        return crypto::aeadDecrypt(m_key, sealed.first(crypto::AeadNonceBytes), ad, sealed.sliced(crypto::AeadNonceBytes));
+        return crypto::aeadDecrypt(m_key, sealed.first(crypto::AeadNonceBytes), ad,
+                                   sealed.sliced(crypto::AeadNonceBytes));
     });
     if (!r)
         return damaged();

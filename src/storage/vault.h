@@ -28,8 +28,7 @@ public:
     // costs no call into the system's random source. open() reads any 24-byte nonce.
     [[nodiscard]] QByteArray seal(QByteArrayView purpose, QByteArrayView plaintext) const;
     [[nodiscard]] Result<QByteArray> open(QByteArrayView purpose, QByteArrayView sealed) const;
-    [[nodiscard]] Result<crypto::SecureBytes> openSecret(QByteArrayView purpose,
-                                                        QByteArrayView sealed) const;
+    [[nodiscard]] Result<crypto::SecureBytes> openSecret(QByteArrayView purpose, QByteArrayView sealed) const;
 
 private:
     crypto::SecureBytes m_key;

@@ -73,43 +73,50 @@ QByteArray AttackWorld::room(Session &admin, const QList<Session *> &members, co
 
 bool AttackWorld::invite(Session &admin, const QByteArray &room, Session &who)
 {
-    if (!admin.invite(room, who.username(), keg::Role::Member, keg::HistoryPolicy::Shared) || !admin.flushOutbox(Patience))
+    if (!admin.invite(room, who.username(), keg::Role::Member, keg::HistoryPolicy::Shared)
+        || !admin.flushOutbox(Patience))
         return false;
-    return QTest::qWaitFor([&] {
-        for (const client::RoomSummary &r : who.rooms()) {
-            if (r.roomId == room && r.invited)
-                return true;
-        }
-        return false;
-    }, Patience);
+    return QTest::qWaitFor(
+        [&] {
+            for (const client::RoomSummary &r : who.rooms()) {
+                if (r.roomId == room && r.invited)
+                    return true;
+            }
+            return false;
+        },
+        Patience);
 }
 
 bool AttackWorld::accept(Session &who, const QByteArray &room, const QList<Session *> &others)
 {
     if (!who.accept(room) || !who.flushOutbox(Patience))
         return false;
-    return QTest::qWaitFor([&] {
-        for (Session *o : others) {
-            const auto m = memberOf(*o, room, who.username());
-            if (!m || m->state != keg::InviteState::Joined)
-                return false;
-        }
-        const auto me = memberOf(who, room, who.username());
-        return me && me->state == keg::InviteState::Joined;
-    }, Patience);
+    return QTest::qWaitFor(
+        [&] {
+            for (Session *o : others) {
+                const auto m = memberOf(*o, room, who.username());
+                if (!m || m->state != keg::InviteState::Joined)
+                    return false;
+            }
+            const auto me = memberOf(who, room, who.username());
+            return me && me->state == keg::InviteState::Joined;
+        },
+        Patience);
 }
 
 bool AttackWorld::say(Session &from, const QByteArray &room, const QString &text, const QList<Session *> &readers)
 {
     if (!from.send(room, text) || !from.flushOutbox(Patience))
         return false;
-    return QTest::qWaitFor([&] {
-        for (Session *r : readers) {
-            if (shownCount(*r, room, text) == 0)
-                return false;
-        }
-        return true;
-    }, Patience);
+    return QTest::qWaitFor(
+        [&] {
+            for (Session *r : readers) {
+                if (shownCount(*r, room, text) == 0)
+                    return false;
+            }
+            return true;
+        },
+        Patience);
 }
 
 bool AttackWorld::resync(Session &session)

@@ -46,8 +46,7 @@ public:
     // who accepts; waits until every one of others sees who as joined.
     [[nodiscard]] bool accept(Session &who, const QByteArray &room, const QList<Session *> &others);
     // Sends text and waits until every reader shows it.
-    [[nodiscard]] bool say(Session &from, const QByteArray &room, const QString &text,
-                           const QList<Session *> &readers);
+    [[nodiscard]] bool say(Session &from, const QByteArray &room, const QString &text, const QList<Session *> &readers);
     // Drops the session's connection at the proxy and waits for the full sync that follows
     // the reconnect (what a client does after every reconnect: the whole chain and every DB).
     [[nodiscard]] bool resync(Session &session);
@@ -69,8 +68,7 @@ private:
 // An owned copy of the room head the session verified.
 [[nodiscard]] keg::SignedBootKeg headOf(const Session &s, const QByteArray &room);
 // The member as the session's verified head lists them (state, role, keys).
-[[nodiscard]] std::optional<keg::Member> memberOf(const Session &s, const QByteArray &room,
-                                                  const QString &username);
+[[nodiscard]] std::optional<keg::Member> memberOf(const Session &s, const QByteArray &room, const QString &username);
 
 // A QStringList from literals (op names for proxy rules).
 inline QStringList list(std::initializer_list<const char *> items)

@@ -10,8 +10,7 @@ namespace tavern::test {
 
 ServerDb::ServerDb(QString path)
     : m_path(std::move(path)), m_name(QStringLiteral("attacker-") + QUuid::createUuid().toString())
-{
-}
+{}
 
 ServerDb::~ServerDb()
 {
@@ -92,8 +91,8 @@ bool ServerDb::transaction(const std::function<bool()> &body)
 std::optional<quint64> ServerDb::nextCollectionVersion(const QByteArray &dbId)
 {
     // As the server counts: one past the DB's newest keg.
-    const auto rows = select(QStringLiteral("SELECT COALESCE(MAX(collection_version), 0) + 1 FROM kegs WHERE db_id = ?"),
-                             {dbId});
+    const auto rows =
+        select(QStringLiteral("SELECT COALESCE(MAX(collection_version), 0) + 1 FROM kegs WHERE db_id = ?"), {dbId});
     if (rows.isEmpty())
         return std::nullopt;
     return rows.first().value(0).toULongLong();
@@ -103,7 +102,8 @@ QList<ServerDb::BootRow> ServerDb::bootKegs(const QByteArray &roomId)
 {
     QList<BootRow> out;
     for (const QVariantList &r : select(QStringLiteral("SELECT version, hash, signer, data FROM bootkegs "
-                                                       "WHERE db_id = ? ORDER BY version"), {roomId}))
+                                                       "WHERE db_id = ? ORDER BY version"),
+                                        {roomId}))
         out.append({r[0].toULongLong(), r[1].toByteArray(), r[2].toString(), r[3].toByteArray()});
     return out;
 }
@@ -124,7 +124,8 @@ QList<ServerDb::MemberRow> ServerDb::members(const QByteArray &roomId)
 {
     QList<MemberRow> out;
     for (const QVariantList &r : select(QStringLiteral("SELECT username, role, state, invited_by FROM members "
-                                                       "WHERE db_id = ? ORDER BY username"), {roomId}))
+                                                       "WHERE db_id = ? ORDER BY username"),
+                                        {roomId}))
         out.append({r[0].toString(), r[1].toInt(), r[2].toInt(), r[3].toString()});
     return out;
 }
@@ -180,8 +181,9 @@ bool ServerDb::rewriteKeg(const QByteArray &dbId, const QByteArray &kegId, const
         if (!moveToEnd)
             return true;
         const auto cv = nextCollectionVersion(dbId);
-        return cv && exec(QStringLiteral("UPDATE kegs SET collection_version = ? WHERE db_id = ? AND keg_id = ?"),
-                          {qint64(*cv), dbId, kegId});
+        return cv
+               && exec(QStringLiteral("UPDATE kegs SET collection_version = ? WHERE db_id = ? AND keg_id = ?"),
+                       {qint64(*cv), dbId, kegId});
     });
 }
 
@@ -192,14 +194,15 @@ bool ServerDb::deleteKeg(const QByteArray &dbId, const QByteArray &kegId)
     });
 }
 
-bool ServerDb::insertKeg(const QByteArray &dbId, const QByteArray &kegId, const QByteArray &data,
-                         const QString &author, int type)
+bool ServerDb::insertKeg(const QByteArray &dbId, const QByteArray &kegId, const QByteArray &data, const QString &author,
+                         int type)
 {
     return transaction([&] {
         const auto cv = nextCollectionVersion(dbId);
-        return cv && exec(QStringLiteral("INSERT INTO kegs (db_id, keg_id, version, author, keg_type, "
-                                         "collection_version, deleted, data) VALUES (?, ?, 1, ?, ?, ?, 0, ?)"),
-                          {dbId, kegId, author, type, qint64(*cv), data});
+        return cv
+               && exec(QStringLiteral("INSERT INTO kegs (db_id, keg_id, version, author, keg_type, "
+                                      "collection_version, deleted, data) VALUES (?, ?, 1, ?, ?, ?, 0, ?)"),
+                       {dbId, kegId, author, type, qint64(*cv), data});
     });
 }
 
@@ -219,8 +222,8 @@ bool ServerDb::swapOrder(const QByteArray &dbId, const QByteArray &kegA, const Q
 
 std::optional<ServerDb::UserKeys> ServerDb::userKeys(const QString &username)
 {
-    const auto rows = select(QStringLiteral("SELECT sign_key, box_key, signup_sig FROM users WHERE username = ?"),
-                             {username});
+    const auto rows =
+        select(QStringLiteral("SELECT sign_key, box_key, signup_sig FROM users WHERE username = ?"), {username});
     if (rows.isEmpty())
         return std::nullopt;
     return UserKeys{rows[0][0].toByteArray(), rows[0][1].toByteArray(), rows[0][2].toByteArray()};

@@ -39,10 +39,10 @@ private Q_SLOTS:
         const auto real = m_world.db().userKeys(bob->username());
         QVERIFY(real);
         const crypto::Identity fake = crypto::randomIdentity(bob->username());
-        const ServerDb::UserKeys swapped{fake.signing.publicKey, fake.box.publicKey,
-                                         crypto::sign(fake.signing, crypto::ctx::SignupSig,
-                                                      protocol::signupMessage(fake.username, fake.signing.publicKey,
-                                                                              fake.box.publicKey))};
+        const ServerDb::UserKeys swapped{
+            fake.signing.publicKey, fake.box.publicKey,
+            crypto::sign(fake.signing, crypto::ctx::SignupSig,
+                         protocol::signupMessage(fake.username, fake.signing.publicKey, fake.box.publicKey))};
         QVERIFY(m_world.db().setUserKeys(bob->username(), swapped));
 
         // Inviting bob looks him up: refused, and the key change is recorded.

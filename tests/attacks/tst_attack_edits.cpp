@@ -53,8 +53,9 @@ keg::Keg forgeChange(const Session &who, const QByteArray &room, keg::KegType ty
     const quint32 gen = head.version().currentGeneration();
     const quint64 counter = rs->authors().highest(who.username()) + 1;
     QByteArray prev = rs->authors().hashOf(who.username(), counter - 1);
-    keg::MessagePayload p{counter, prev.isEmpty() ? QByteArray(32, '\0') : prev, head.version().version,
-                          head.hash(), quint64(QDateTime::currentMSecsSinceEpoch()), text, target};
+    keg::MessagePayload p{counter,     prev.isEmpty() ? QByteArray(32, '\0') : prev, head.version().version,
+                          head.hash(), quint64(QDateTime::currentMSecsSinceEpoch()), text,
+                          target};
     return keg::sealKeg({room, keg::newKegId(), type, gen, 1}, keg::encodeMessage(p), *rs->keys().get(gen),
                         who.username(), who.identity().signing);
 }
@@ -145,7 +146,8 @@ private Q_SLOTS:
         QVERIFY(bob->cache().outbox(true)->empty());
 
         // Room kegs are stored once, as verified rows (bench_sync): no raw copies in `kegs`.
-        auto raw = bob->cache().select(QStringLiteral("SELECT COUNT(*), SUM(length(data) > 0) FROM kegs WHERE db_id = ?"), {room});
+        auto raw = bob->cache().select(
+            QStringLiteral("SELECT COUNT(*), SUM(length(data) > 0) FROM kegs WHERE db_id = ?"), {room});
         QVERIFY(raw && raw->front()[0].toInt() >= 5); // alice's 2 messages, edit, deletion; mo's deletion
         QCOMPARE(raw->front()[1].toInt(), 0);
 
@@ -182,7 +184,8 @@ private Q_SLOTS:
         QVERIFY(put(*mallory, room, edit));
         QVERIFY(m_world.resync(*mallory)); // her own client learns its chain moved on (no push to the uploader)
         QTRY_VERIFY_WITH_TIMEOUT(noticeCount(*alice, room, QStringLiteral("unauthorised-change")) >= 1, Patience);
-        QVERIFY2(noticeDump(*alice, room).contains(QStringLiteral("only its author may edit")), qPrintable(noticeDump(*alice, room)));
+        QVERIFY2(noticeDump(*alice, room).contains(QStringLiteral("only its author may edit")),
+                 qPrintable(noticeDump(*alice, room)));
         QCOMPARE(view(*alice, room, plan)->body, QStringLiteral("the plan"));
         QVERIFY(!view(*alice, room, plan)->edited);
 
@@ -193,7 +196,8 @@ private Q_SLOTS:
         QVERIFY(put(*mallory, room, del));
         QVERIFY(m_world.resync(*mallory));
         QTRY_VERIFY_WITH_TIMEOUT(noticeCount(*alice, room, QStringLiteral("unauthorised-change")) > before, Patience);
-        QVERIFY2(noticeDump(*alice, room).contains(QStringLiteral("without a role allowed")), qPrintable(noticeDump(*alice, room)));
+        QVERIFY2(noticeDump(*alice, room).contains(QStringLiteral("without a role allowed")),
+                 qPrintable(noticeDump(*alice, room)));
         QVERIFY(!view(*alice, room, plan)->deleted);
         QCOMPARE(view(*alice, room, plan)->body, QStringLiteral("the plan"));
         // A refused change is still part of mallory's signed chain: no false "missing" marker.
@@ -207,8 +211,11 @@ private Q_SLOTS:
         const int beforeGuest = noticeCount(*alice, room, QStringLiteral("unauthorised-change"));
         QVERIFY(m_world.db().insertKeg(room, guestDel.kegId, keg::encodeKeg(guestDel), gus->username(),
                                        int(keg::KegType::Redaction)));
-        QVERIFY(m_world.proxy().injectToClient(alice->username(), kegPush(room, *m_world.db().keg(room, guestDel.kegId))) >= 1);
-        QTRY_VERIFY_WITH_TIMEOUT(noticeCount(*alice, room, QStringLiteral("unauthorised-change")) > beforeGuest, Patience);
+        QVERIFY(
+            m_world.proxy().injectToClient(alice->username(), kegPush(room, *m_world.db().keg(room, guestDel.kegId)))
+            >= 1);
+        QTRY_VERIFY_WITH_TIMEOUT(noticeCount(*alice, room, QStringLiteral("unauthorised-change")) > beforeGuest,
+                                 Patience);
         QVERIFY2(noticeDump(*alice, room).contains(QStringLiteral("not allowed to delete messages")),
                  qPrintable(noticeDump(*alice, room)));
         QVERIFY(!view(*alice, room, plan)->deleted);
@@ -242,7 +249,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(view(*carol, room, original).has_value(), Patience);
         QCOMPARE(view(*carol, room, original)->body, QStringLiteral("original"));
         QVERIFY(!view(*carol, room, original)->edited);
-        QVERIFY2(noticeCount(*carol, room, QStringLiteral("unauthorised-change")) >= 1, qPrintable(noticeDump(*carol, room)));
+        QVERIFY2(noticeCount(*carol, room, QStringLiteral("unauthorised-change")) >= 1,
+                 qPrintable(noticeDump(*carol, room)));
     }
 
     // Receipts count only when bound to the hash of the message they name.

@@ -61,12 +61,16 @@ private Q_SLOTS:
 
         QVERIFY(m_world.db().insertKeg(roomB, row.kegId, row.data, row.author, 0));
         const QByteArray relabelledId = keg::newKegId();
-        QVERIFY(m_world.db().insertKeg(roomB, relabelledId, retagged(row.data, [&](keg::Keg &k) {
-                                           k.dbId = roomB;
-                                           k.kegId = relabelledId;
-                                       }), row.author, 0));
+        QVERIFY(m_world.db().insertKeg(roomB, relabelledId,
+                                       retagged(row.data,
+                                                [&](keg::Keg &k) {
+                                                    k.dbId = roomB;
+                                                    k.kegId = relabelledId;
+                                                }),
+                                       row.author, 0));
         for (Session *s : {alice.get(), bob.get()}) {
-            QVERIFY(m_world.proxy().injectToClient(s->username(), kegPush(roomB, m_world.db().kegs(roomB).last())) >= 1);
+            QVERIFY(m_world.proxy().injectToClient(s->username(), kegPush(roomB, m_world.db().kegs(roomB).last()))
+                    >= 1);
             QTRY_VERIFY2_WITH_TIMEOUT(noticeCount(*s, roomB, QStringLiteral("wrong-room")) == 1
                                           && noticeCount(*s, roomB, QStringLiteral("bad-signature")) == 1,
                                       qPrintable(noticeDump(*s, roomB)), Patience);
@@ -97,7 +101,8 @@ private Q_SLOTS:
         QVERIFY(alice->remove(room, carol->username()) && alice->flushOutbox(Patience));
         QTRY_COMPARE_WITH_TIMEOUT(headOf(*bob, room).version().currentGeneration(), 1u, Patience);
 
-        const auto rows = writeWhileOffline(*alice, *bob, room, list({"to gen 0", "to gen 7", "as receipt", "as edit"}));
+        const auto rows =
+            writeWhileOffline(*alice, *bob, room, list({"to gen 0", "to gen 7", "as receipt", "as edit"}));
         QCOMPARE(rows.size(), 4);
         const QList<std::function<void(keg::Keg &)>> edits{
             [](keg::Keg &k) { k.generation = 0; },
@@ -107,7 +112,8 @@ private Q_SLOTS:
         };
         for (int i = 0; i < 4; ++i) {
             QCOMPARE(kegOf(rows[i]).generation, 1u);
-            QVERIFY(m_world.db().rewriteKeg(room, rows[i].kegId, retagged(rows[i].data, edits[i]), rows[i].author, false));
+            QVERIFY(
+                m_world.db().rewriteKeg(room, rows[i].kegId, retagged(rows[i].data, edits[i]), rows[i].author, false));
         }
         bob->connection().start();
         QTRY_VERIFY2_WITH_TIMEOUT(noticeCount(*bob, room, QStringLiteral("bad-signature")) == 4,
@@ -139,8 +145,8 @@ private Q_SLOTS:
         const QStringList authors{bob->username(), QStringLiteral("mallory")};
         for (int i = 0; i < 2; ++i) {
             const QString author = authors[i];
-            QVERIFY(m_world.db().rewriteKeg(room, rows[i].kegId,
-                                            retagged(rows[i].data, [&](keg::Keg &k) { k.author = author; }), author, false));
+            QVERIFY(m_world.db().rewriteKeg(
+                room, rows[i].kegId, retagged(rows[i].data, [&](keg::Keg &k) { k.author = author; }), author, false));
         }
         bob->connection().start();
         QTRY_VERIFY2_WITH_TIMEOUT(noticeCount(*bob, room, QStringLiteral("bad-signature")) == 2,

@@ -30,8 +30,8 @@ QByteArray insiderMessage(const Session &author, const QByteArray &room, quint64
 {
     const client::RoomState *r = author.room(room);
     const quint32 gen = r->head().version().currentGeneration();
-    keg::MessagePayload p{1, QByteArray(32, '\0'), headVersion, headHash,
-                          quint64(QDateTime::currentMSecsSinceEpoch()), text, {}};
+    keg::MessagePayload p{
+        1, QByteArray(32, '\0'), headVersion, headHash, quint64(QDateTime::currentMSecsSinceEpoch()), text, {}};
     return keg::encodeKeg(keg::sealKeg({room, keg::newKegId(), keg::KegType::Message, gen, 1}, keg::encodeMessage(p),
                                        *r->keys().get(gen), author.username(), author.identity().signing));
 }
@@ -78,7 +78,8 @@ private Q_SLOTS:
             {keg::SignedBootKeg::sign(byMallory, mallory.signing).encode(), QStringLiteral("unauthorised-change")},
         };
         auto withMallory = honestMembers;
-        withMallory.append({mallory.username, int(keg::Role::Member), int(keg::InviteState::Joined), alice->username()});
+        withMallory.append(
+            {mallory.username, int(keg::Role::Member), int(keg::InviteState::Joined), alice->username()});
         QVERIFY(m_world.db().setMembers(room, withMallory));
         for (const auto &[wire, kind] : forgeries) {
             QVERIFY(m_world.db().deleteBootKegsFrom(room, k + 1));
@@ -87,7 +88,8 @@ private Q_SLOTS:
             for (Session *s : {alice.get(), bob.get()}) {
                 const int before = noticeCount(*s, room, kind);
                 QVERIFY(m_world.proxy().injectToClient(s->username(), bootKegPush(room, row)) >= 1);
-                QTRY_VERIFY2_WITH_TIMEOUT(noticeCount(*s, room, kind) > before, qPrintable(noticeDump(*s, room)), Patience);
+                QTRY_VERIFY2_WITH_TIMEOUT(noticeCount(*s, room, kind) > before, qPrintable(noticeDump(*s, room)),
+                                          Patience);
                 QCOMPARE(headOf(*s, room).version().version, k); // refused: the head did not move
                 QVERIFY(!memberOf(*s, room, mallory.username));
             }
@@ -162,7 +164,8 @@ private Q_SLOTS:
         const auto honestMembers = m_world.db().members(room);
         QVERIFY(m_world.db().deleteBootKegsFrom(room, n));
         auto rolledBack = honestMembers;
-        rolledBack.append({carol->username(), int(keg::Role::Member), int(keg::InviteState::Joined), alice->username()});
+        rolledBack.append(
+            {carol->username(), int(keg::Role::Member), int(keg::InviteState::Joined), alice->username()});
         QVERIFY(m_world.db().setMembers(room, rolledBack));
         for (Session *s : {alice.get(), bob.get()}) {
             QVERIFY(m_world.resync(*s));
@@ -195,7 +198,8 @@ private Q_SLOTS:
         QVERIFY(m_world.say(*alice, room, QStringLiteral("back to normal"), {bob.get()}));
         QVERIFY(m_world.say(*bob, room, QStringLiteral("bob too"), {alice.get()}));
         const QStringList all{QStringLiteral("hello all"), QStringLiteral("carol was here"),
-                              QStringLiteral("after removal"), QStringLiteral("back to normal"), QStringLiteral("bob too")};
+                              QStringLiteral("after removal"), QStringLiteral("back to normal"),
+                              QStringLiteral("bob too")};
         QCOMPARE(bodies(*bob, room), all);
         QCOMPARE(bodies(*alice, room), all);
         QCOMPARE(bodies(*carol, room), all.mid(0, 2));
@@ -232,8 +236,9 @@ private Q_SLOTS:
         TestClient d(m_world.server().url());
         QVERIFY(d.open());
         QCOMPARE(d.login(dave->identity()).type, protocol::FrameType::Response);
-        for (const QByteArray &k : {insiderMessage(*dave, room, invited.version().version, invited.hash(), QStringLiteral("dave early")),
-                                    insiderMessage(*dave, room, 99, QByteArray(32, 'x'), QStringLiteral("dave from the future"))}) {
+        for (const QByteArray &k :
+             {insiderMessage(*dave, room, invited.version().version, invited.hash(), QStringLiteral("dave early")),
+              insiderMessage(*dave, room, 99, QByteArray(32, 'x'), QStringLiteral("dave from the future"))}) {
             QCborMap put = dbBody(room);
             put.insert(QStringLiteral("kegs"), QCborArray{k});
             QCOMPARE(d.request(op::KegPut, put).type, protocol::FrameType::Response);

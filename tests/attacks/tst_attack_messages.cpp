@@ -117,7 +117,7 @@ private Q_SLOTS:
         QCOMPARE(bob->missingCounters(room, alice->username()), QList<quint64>{2});
         QVERIFY2(noticeCount(*bob, room, QStringLiteral("message-missing")) >= 1, qPrintable(noticeDump(*bob, room)));
         QCOMPARE(bodies(*alice, room), list({"one", "two", "three"})); // the author's history is intact
-        QTRY_COMPARE_WITH_TIMEOUT(relists, 1, Patience); // asked again once; the server withheld it again
+        QTRY_COMPARE_WITH_TIMEOUT(relists, 1, Patience);               // asked again once; the server withheld it again
 
         // The marker is state, not a passing event: it survives a restart.
         bob = m_world.reopen(std::move(bob));
@@ -161,7 +161,8 @@ private Q_SLOTS:
             counter.see(hop);
             if (hop.direction == FaultProxy::Direction::ToServer && hop.user == alice->username()
                 && hop.frame.op == op::KegPut && delayed.isEmpty()) {
-                delayed = keg::decodeKeg(hop.frame.body.value(QStringLiteral("kegs")).toArray().at(0).toByteArray())->kegId;
+                delayed =
+                    keg::decodeKeg(hop.frame.body.value(QStringLiteral("kegs")).toArray().at(0).toByteArray())->kegId;
                 return FaultProxy::Verdict::Pass;
             }
             if (hop.user != bob->username() || hop.frame.op != op::KegList)
@@ -258,7 +259,8 @@ private Q_SLOTS:
         });
         bob->connection().start();
         QTRY_VERIFY_WITH_TIMEOUT(shownCount(*bob, room, QStringLiteral("second")) == 1
-                                     && shownCount(*bob, room, QStringLiteral("third")) == 1, Patience);
+                                     && shownCount(*bob, room, QStringLiteral("third")) == 1,
+                                 Patience);
         QCOMPARE(swapped, 1);
         QCOMPARE(bodies(*bob, room), list({"first", "second", "third"}));
         QVERIFY2(noticeCount(*bob, room, QStringLiteral("message-order")) >= 1, qPrintable(noticeDump(*bob, room)));
@@ -337,7 +339,8 @@ private Q_SLOTS:
         // (DB) the same keg moved to the end of the collection, as if it were new.
         int notices = noticeCount(*bob, room, QStringLiteral("replay"));
         QVERIFY(m_world.db().rewriteKeg(room, original.kegId, original.data, alice->username(), true));
-        QVERIFY(m_world.proxy().injectToClient(bob->username(), kegPush(room, *m_world.db().keg(room, original.kegId))) >= 1);
+        QVERIFY(m_world.proxy().injectToClient(bob->username(), kegPush(room, *m_world.db().keg(room, original.kegId)))
+                >= 1);
         QTRY_VERIFY_WITH_TIMEOUT(noticeCount(*bob, room, QStringLiteral("replay")) > notices, Patience);
         QCOMPARE(shownCount(*bob, room, QStringLiteral("only once")), 1);
 

@@ -46,8 +46,7 @@ private:
 };
 
 // The error message of a failed result (for QVERIFY2, which evaluates it either way).
-template<typename T>
-[[nodiscard]] QByteArray why(const Result<T> &r)
+template <typename T> [[nodiscard]] QByteArray why(const Result<T> &r)
 {
     return r.ok() ? QByteArray() : r.error().message.toUtf8();
 }

@@ -42,10 +42,17 @@ private Q_SLOTS:
         QVERIFY(phone);
         // The laptop hears that the phone logged in (and then lists both).
         QVERIFY(QTest::qWaitFor([&] { return changed.count() >= 1; }, WaitMs));
-        QVERIFY(QTest::qWaitFor([&] { auto r = list(*laptop); return r.ok() && r->size() == 2; }, WaitMs));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                auto r = list(*laptop);
+                return r.ok() && r->size() == 2;
+            },
+            WaitMs));
 
-        const QString name = QStringLiteral("%1 on %2").arg(QCoreApplication::applicationName(),
-                                                            QSysInfo::machineHostName()).left(64).trimmed();
+        const QString name = QStringLiteral("%1 on %2")
+                                 .arg(QCoreApplication::applicationName(), QSysInfo::machineHostName())
+                                 .left(64)
+                                 .trimmed();
         QByteArray laptopId, phoneId;
         for (Session *s : {laptop.get(), phone.get()}) {
             auto r = list(*s);
@@ -73,7 +80,12 @@ private Q_SLOTS:
         const int before = int(changed.count());
         phone->connection().stop();
         QVERIFY(QTest::qWaitFor([&] { return changed.count() > before; }, WaitMs));
-        QVERIFY(QTest::qWaitFor([&] { auto l = list(*laptop); return l.ok() && l->size() == 1; }, WaitMs));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                auto l = list(*laptop);
+                return l.ok() && l->size() == 1;
+            },
+            WaitMs));
         auto r = list(*laptop);
         QVERIFY2(r.ok(), why(r).constData());
         QCOMPARE(r->size(), 1);

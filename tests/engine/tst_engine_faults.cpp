@@ -29,7 +29,7 @@ using namespace tavern::test;
 
 namespace {
 
-constexpr int PageSize = 50;   // the server's page size here: many cursor commits per sync
+constexpr int PageSize = 50; // the server's page size here: many cursor commits per sync
 constexpr int BigRoom = 2000;
 
 // Reads a profile's cache file directly (another process may be writing it; WAL allows it).
@@ -267,8 +267,8 @@ private Q_SLOTS:
         for (int round = 0; round < 20 && midSyncKills < 6 && cursor < qint64(*last); ++round) {
             QProcess cli;
             cli.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-            cli.start(QStringLiteral(TAVERN_CLI_BINARY), {QStringLiteral("--profile"), bobDir, QStringLiteral("--json"),
-                                                          QStringLiteral("rooms")});
+            cli.start(QStringLiteral(TAVERN_CLI_BINARY),
+                      {QStringLiteral("--profile"), bobDir, QStringLiteral("--json"), QStringLiteral("rooms")});
             QVERIFY(cli.waitForStarted());
             // Let this run commit one to four pages, then kill it a short random moment later.
             // Polled every millisecond (qWaitFor sleeps 10 ms between looks): a fast client
@@ -289,13 +289,13 @@ private Q_SLOTS:
 
             const qint64 now = probe.cursor();
             QVERIFY2(now >= cursor, "the cursor went back");
-            QCOMPARE(probe.kegsBeyondCursor(), 0);                 // nothing applied past the cursor
+            QCOMPARE(probe.kegsBeyondCursor(), 0);                      // nothing applied past the cursor
             QCOMPARE(probe.messages() - before, probe.kegs() - before); // every stored keg is one message
-            QCOMPARE(probe.distinctCounters(), probe.messages());   // none twice
+            QCOMPARE(probe.distinctCounters(), probe.messages());       // none twice
             if (killedMidway && now < qint64(*last))
                 ++midSyncKills;
-            qInfo("round %d: %s at cursor %lld of %llu, %lld messages", round,
-                  killedMidway ? "killed" : "finished", now, quint64(*last), probe.messages());
+            qInfo("round %d: %s at cursor %lld of %llu, %lld messages", round, killedMidway ? "killed" : "finished",
+                  now, quint64(*last), probe.messages());
             cursor = now;
         }
         QVERIFY2(midSyncKills >= 4, "the kills did not land in the middle of the sync");

@@ -42,8 +42,8 @@ private Q_SLOTS:
     {
         for (Session *s : {m_alice.get(), m_bob.get(), m_carol.get(), m_dave.get()}) {
             for (const auto &n : s->notices())
-                qWarning("%s: notice %s: %s (%s)", qPrintable(s->username()), qPrintable(n.kind),
-                         qPrintable(n.summary), qPrintable(n.evidence));
+                qWarning("%s: notice %s: %s (%s)", qPrintable(s->username()), qPrintable(n.kind), qPrintable(n.summary),
+                         qPrintable(n.evidence));
             QCOMPARE(s->notices().size(), std::size_t(0));
         }
     }
@@ -203,8 +203,8 @@ private Q_SLOTS:
         QVERIFY(k);
         QCOMPARE(k->generation, bobGeneration + 1);
         for (quint32 g : bobKeys) {
-            auto plain = keg::openKeg(*k, m_room, kegId, *bobRoom->keys().get(g),
-                                      m_alice->identity().signing.publicKey);
+            auto plain =
+                keg::openKeg(*k, m_room, kegId, *bobRoom->keys().get(g), m_alice->identity().signing.publicKey);
             QVERIFY(!plain);
         }
         // His cache keeps the room as he last saw it.
@@ -224,8 +224,8 @@ private Q_SLOTS:
         const quint64 start = headVersion(*m_alice, m_room);
 
         // Both queued in the same event-loop turn: each sends a version numbered start + 1.
-        QVERIFY(m_alice->setSettings(m_room, {QStringLiteral("Ops renamed"), QStringLiteral("on call"),
-                                              keg::HistoryPolicy::Shared}));
+        QVERIFY(m_alice->setSettings(
+            m_room, {QStringLiteral("Ops renamed"), QStringLiteral("on call"), keg::HistoryPolicy::Shared}));
         QVERIFY(m_dave->setRole(m_room, QStringLiteral("erin"), keg::Role::Guest));
         QVERIFY(flushed(*m_alice));
         QVERIFY(flushed(*m_dave));

@@ -119,8 +119,8 @@ private Q_SLOTS:
             QCOMPARE(describeAll(from.messages), expected.mid(23));
             QVERIFY(from.previous);
             QCOMPARE(from.previous->kegId, newest.previous->kegId);
-            QCOMPARE(describeAll(s->messagesFrom(m_room, Session::MessageSeq{std::numeric_limits<qint64>::min(), 0})
-                                     .messages),
+            QCOMPARE(describeAll(
+                         s->messagesFrom(m_room, Session::MessageSeq{std::numeric_limits<qint64>::min(), 0}).messages),
                      expected);
         }
         QVERIFY(m_alice->messagesPage(QByteArray(32, 'x'), {}, 10).messages.isEmpty());
@@ -142,7 +142,8 @@ private Q_SLOTS:
         QCOMPARE(m_alice->messageCount(m_room, all[20].kegId), 12);
         // An unknown marker counts everything.
         QCOMPARE(m_alice->messageCount(m_room, QByteArray(16, 'z')), 33);
-        const QList<client::MessageView> after = m_alice->messagesAfter(m_room, all[20].kegId, QStringLiteral("alice"), 3);
+        const QList<client::MessageView> after =
+            m_alice->messagesAfter(m_room, all[20].kegId, QStringLiteral("alice"), 3);
         QStringList bobs;
         for (int i = 21; i < all.size(); ++i) {
             if (all[i].author == QLatin1String("bob"))
@@ -191,7 +192,8 @@ private Q_SLOTS:
         // its server position (a window anchored at the old place would lose it:
         // MessageModel re-reads from messageSeq).
         QVERIFY(sendMany(*m_bob, m_room, QStringLiteral("after mine"), 1));
-        QTRY_VERIFY_WITH_TIMEOUT(m_alice->messageSeq(m_room, mine.messages.front().kegId)->order < unsent->order, WaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(m_alice->messageSeq(m_room, mine.messages.front().kegId)->order < unsent->order,
+                                 WaitMs);
         QCOMPARE(m_alice->messageSeq(m_room, mine.messages.front().kegId)->row, unsent->row);
         QVERIFY(!m_alice->messageSeq(m_room, QByteArray(16, 'q')));
         QCOMPARE(describe(*m_alice->lastMessage(m_room)), describe(m_alice->messages(m_room).back()));

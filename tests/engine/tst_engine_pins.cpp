@@ -156,7 +156,8 @@ private Q_SLOTS:
             QVERIFY(s->flushOutbox(WaitMs));
         }
         QTRY_VERIFY_WITH_TIMEOUT(isMember(*m_alice, *room, QStringLiteral("carol"))
-                                     && isMember(*m_alice, *room, QStringLiteral("bob")), WaitMs);
+                                     && isMember(*m_alice, *room, QStringLiteral("bob")),
+                                 WaitMs);
         QTRY_VERIFY_WITH_TIMEOUT(isMember(*carol, *room, QStringLiteral("bob")), WaitMs);
         QCOMPARE(carol->rooms().size(), 1);
 

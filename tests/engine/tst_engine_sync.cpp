@@ -74,8 +74,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(isInvited(*carol, m_room), WaitMs);
         QVERIFY(carol->accept(m_room));
         QVERIFY(carol->flushOutbox(WaitMs));
-        QTRY_VERIFY_WITH_TIMEOUT(m_alice->room(m_room)->head().version().member("carol")->state
-                                     == keg::InviteState::Joined, WaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_alice->room(m_room)->head().version().member("carol")->state == keg::InviteState::Joined, WaitMs);
         QVERIFY(sendMany(*m_alice, m_room, QStringLiteral("second"), 150));
         // Rotation 2: carol is removed.
         QVERIFY(m_alice->remove(m_room, QStringLiteral("carol")));
@@ -166,8 +166,8 @@ private Q_SLOTS:
         QVERIFY(m_alice->missingCounters(m_room, QStringLiteral("alice")).isEmpty());
 
         // A room change made on one device shows on the other.
-        QVERIFY(alice2->setSettings(m_room, {QStringLiteral("Ops (renamed on device two)"), {},
-                                             keg::HistoryPolicy::Shared}));
+        QVERIFY(alice2->setSettings(m_room,
+                                    {QStringLiteral("Ops (renamed on device two)"), {}, keg::HistoryPolicy::Shared}));
         QVERIFY(alice2->flushOutbox(WaitMs));
         QTRY_COMPARE_WITH_TIMEOUT(m_alice->room(m_room)->head().version().name,
                                   QByteArray("Ops (renamed on device two)"), WaitMs);
@@ -206,7 +206,8 @@ private Q_SLOTS:
         QVERIFY(m_alice->send(m_room, QStringLiteral("at the desk 2")));
         QVERIFY(m_alice->flushOutbox(WaitMs));
         // Shown at once on the device that wrote them, waiting to be sent.
-        QVERIFY(showsEachOnce(*train, m_room, {QStringLiteral("from the train 1"), QStringLiteral("from the train 2")}));
+        QVERIFY(
+            showsEachOnce(*train, m_room, {QStringLiteral("from the train 1"), QStringLiteral("from the train 2")}));
 
         train->start();
         QVERIFY(train->waitForSync(WaitMs));

@@ -124,10 +124,7 @@ class TestGuiChat : public QObject
         QQuickItem *i = visibleItem(name);
         return i && i->setProperty("text", text);
     }
-    int flowState(const char *flow)
-    {
-        return m_app->property(flow).value<QObject *>()->property("state").toInt();
-    }
+    int flowState(const char *flow) { return m_app->property(flow).value<QObject *>()->property("state").toInt(); }
 
 private Q_SLOTS:
     void initTestCase()
@@ -151,8 +148,10 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(int(m_app->state()), int(AppController::Welcome), Patience);
         // The peer signs up from a terminal.
         int rc = -1;
-        const QString out = cli(QStringLiteral("bob"), {QStringLiteral("signup"), QStringLiteral("bob"),
-                                                        QStringLiteral("--server"), m_server.url().toString()}, &rc);
+        const QString out = cli(
+            QStringLiteral("bob"),
+            {QStringLiteral("signup"), QStringLiteral("bob"), QStringLiteral("--server"), m_server.url().toString()},
+            &rc);
         QVERIFY2(rc == 0, qPrintable(out));
     }
 
@@ -160,7 +159,8 @@ private Q_SLOTS:
     {
         QVERIFY(item(QStringLiteral("signUpPage")));
         QVERIFY(setText(QStringLiteral("signUpUsernameInput"), QStringLiteral("alice")));
-        QCOMPARE(visibleItem(QStringLiteral("signUpServerInput"))->property("text").toString(), m_server.url().toString());
+        QCOMPARE(visibleItem(QStringLiteral("signUpServerInput"))->property("text").toString(),
+                 m_server.url().toString());
         QVERIFY(click(QStringLiteral("createAccountButton")));
         QTRY_COMPARE_WITH_TIMEOUT(flowState("signup"), 2 /* ShowSecret */, Patience);
         QObject *flow = m_app->property("signup").value<QObject *>();
@@ -182,7 +182,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(int(m_app->state()), int(AppController::Ready), Patience);
         QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("mainPage")), Patience);
         QTRY_VERIFY_WITH_TIMEOUT(m_app->connected(), Patience);
-        QTRY_VERIFY_WITH_TIMEOUT(visibleItem(QStringLiteral("noRoomsState")), Patience); // the empty state says what to do
+        QTRY_VERIFY_WITH_TIMEOUT(visibleItem(QStringLiteral("noRoomsState")),
+                                 Patience); // the empty state says what to do
     }
 
     void createRoom()
@@ -218,13 +219,16 @@ private Q_SLOTS:
         int rc = -1;
         QString out = cli(QStringLiteral("bob"), {QStringLiteral("accept"), QStringLiteral("Ops")}, &rc);
         QVERIFY2(rc == 0, qPrintable(out));
-        out = cli(QStringLiteral("bob"), {QStringLiteral("send"), QStringLiteral("Ops"), QStringLiteral("hi alice")}, &rc);
+        out = cli(QStringLiteral("bob"), {QStringLiteral("send"), QStringLiteral("Ops"), QStringLiteral("hi alice")},
+                  &rc);
         QVERIFY2(rc == 0, qPrintable(out));
         QTRY_VERIFY_WITH_TIMEOUT(findRow(m_app->messages(), "body", QStringLiteral("hi alice")) >= 0, Patience);
         const int row = findRow(m_app->messages(), "body", QStringLiteral("hi alice"));
         QCOMPARE(roleValue(m_app->messages(), row, "author").toString(), QStringLiteral("bob"));
-        QTRY_VERIFY_WITH_TIMEOUT(!roleValue(m_app->members(), findRow(m_app->members(), "username", QStringLiteral("bob")),
-                                            "invited").toBool(), Patience);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !roleValue(m_app->members(), findRow(m_app->members(), "username", QStringLiteral("bob")), "invited")
+                 .toBool(),
+            Patience);
 
         // Alice answers with the keyboard: Shift+Enter is a new line, Enter sends.
         QQuickItem *input = visibleItem(QStringLiteral("composerInput"));
@@ -238,8 +242,8 @@ private Q_SLOTS:
         QTRY_COMPARE(input->property("text").toString(), QString());
         const QString body = QStringLiteral("hello bob\nsecond line");
         QTRY_VERIFY_WITH_TIMEOUT(findRow(m_app->messages(), "body", body) >= 0, Patience);
-        QTRY_VERIFY_WITH_TIMEOUT(roleValue(m_app->messages(), findRow(m_app->messages(), "body", body), "delivery").toInt() == 1,
-                                 Patience);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            roleValue(m_app->messages(), findRow(m_app->messages(), "body", body), "delivery").toInt() == 1, Patience);
         out = cli(QStringLiteral("bob"), {QStringLiteral("read"), QStringLiteral("Ops")});
         QVERIFY2(out.contains(QStringLiteral("hello bob")), qPrintable(out));
     }
@@ -253,14 +257,17 @@ private Q_SLOTS:
         QObject *flow = m_app->property("verification").value<QObject *>();
         QCOMPARE(flow->property("safetyNumberGroups").toStringList().size(), 12);
         // The peer sees the same number.
-        const QString peerView = cli(QStringLiteral("bob"), {QStringLiteral("contacts"), QStringLiteral("show"), QStringLiteral("alice")});
+        const QString peerView =
+            cli(QStringLiteral("bob"), {QStringLiteral("contacts"), QStringLiteral("show"), QStringLiteral("alice")});
         for (const QString &g : flow->property("safetyNumberGroups").toStringList())
             QVERIFY2(peerView.contains(g), qPrintable(peerView));
         QTRY_VERIFY(visibleItem(QStringLiteral("theyMatchButton")));
         QVERIFY(click(QStringLiteral("theyMatchButton")));
         QTRY_COMPARE(flowState("verification"), 2 /* Verified */);
         QTRY_VERIFY(visibleItem(QStringLiteral("verifiedResult")));
-        QTRY_COMPARE(roleValue(m_app->members(), findRow(m_app->members(), "username", QStringLiteral("bob")), "trust").toInt(), 2);
+        QTRY_COMPARE(
+            roleValue(m_app->members(), findRow(m_app->members(), "username", QStringLiteral("bob")), "trust").toInt(),
+            2);
         QVERIFY(click(QStringLiteral("closeVerification")));
         QTRY_VERIFY(!visibleItem(QStringLiteral("theyMatchButton")));
     }
@@ -270,14 +277,15 @@ private Q_SLOTS:
         // bob's keys change: the server hands out keys it made, self-signed in bob's name.
         {
             const tavern::crypto::Identity fake = tavern::crypto::randomIdentity(QStringLiteral("bob"));
-            const QByteArray sig = tavern::crypto::sign(fake.signing, tavern::crypto::ctx::SignupSig,
-                                                        tavern::protocol::signupMessage(fake.username, fake.signing.publicKey,
-                                                                                        fake.box.publicKey));
+            const QByteArray sig = tavern::crypto::sign(
+                fake.signing, tavern::crypto::ctx::SignupSig,
+                tavern::protocol::signupMessage(fake.username, fake.signing.publicKey, fake.box.publicKey));
             QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("attacker"));
             db.setDatabaseName(m_server.databasePath());
             QVERIFY(db.open());
             QSqlQuery q(db);
-            q.prepare(QStringLiteral("UPDATE users SET sign_key = ?, box_key = ?, signup_sig = ? WHERE username = 'bob'"));
+            q.prepare(
+                QStringLiteral("UPDATE users SET sign_key = ?, box_key = ?, signup_sig = ? WHERE username = 'bob'"));
             q.addBindValue(fake.signing.publicKey);
             q.addBindValue(fake.box.publicKey);
             q.addBindValue(sig);
@@ -301,7 +309,9 @@ private Q_SLOTS:
         QVERIFY(room->property("blockedBy").toStringList().contains(QStringLiteral("bob")));
         QTRY_VERIFY(visibleItem(QStringLiteral("keyChangeBanner")));
         QVERIFY(!visibleItem(QStringLiteral("composerInput")));
-        QTRY_COMPARE(roleValue(m_app->members(), findRow(m_app->members(), "username", QStringLiteral("bob")), "trust").toInt(), 3);
+        QTRY_COMPARE(
+            roleValue(m_app->members(), findRow(m_app->members(), "username", QStringLiteral("bob")), "trust").toInt(),
+            3);
         // Nothing goes out while blocked, even through the controller.
         QSignalSpy errors(m_app, &AppController::error);
         m_app->send(QStringLiteral("must not go out"));
@@ -317,10 +327,7 @@ private Q_SLOTS:
         QVERIFY(!visibleItem(QStringLiteral("keyChangeBanner")));
     }
 
-    void cleanupTestCase()
-    {
-        m_engine.reset();
-    }
+    void cleanupTestCase() { m_engine.reset(); }
 };
 
 QTEST_MAIN(TestGuiChat)

@@ -23,8 +23,8 @@ class TestServerAuth : public QObject
         QCborMap b;
         b.insert(QStringLiteral("username"), id.username);
         b.insert(QStringLiteral("nonce"), nonce);
-        b.insert(QStringLiteral("sig"), crypto::sign(id.signing, crypto::ctx::AuthChallengeSig,
-                                                     protocol::authMessage(nonce, id.username)));
+        b.insert(QStringLiteral("sig"),
+                 crypto::sign(id.signing, crypto::ctx::AuthChallengeSig, protocol::authMessage(nonce, id.username)));
         return b;
     }
     QByteArray challenge(test::TestClient &c, const QString &user)
@@ -69,8 +69,10 @@ private Q_SLOTS:
         b.insert(QStringLiteral("username"), QStringLiteral("  BOB "));
         b.insert(QStringLiteral("signKey"), other.signing.publicKey);
         b.insert(QStringLiteral("boxKey"), other.box.publicKey);
-        b.insert(QStringLiteral("sig"), crypto::sign(other.signing, crypto::ctx::SignupSig,
-                 protocol::signupMessage(QStringLiteral("bob"), other.signing.publicKey, other.box.publicKey)));
+        b.insert(
+            QStringLiteral("sig"),
+            crypto::sign(other.signing, crypto::ctx::SignupSig,
+                         protocol::signupMessage(QStringLiteral("bob"), other.signing.publicKey, other.box.publicKey)));
         QCOMPARE(c.request(op::Signup, b).code, ErrorCode::UsernameTaken);
         // Signed by another key than the one uploaded.
         auto carol = crypto::randomIdentity(QStringLiteral("carol"));

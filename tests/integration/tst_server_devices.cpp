@@ -18,7 +18,10 @@ namespace op = protocol::op;
 namespace push = protocol::push;
 
 namespace {
-QByteArray deviceId(char fill) { return QByteArray(protocol::DeviceIdBytes, fill); }
+QByteArray deviceId(char fill)
+{
+    return QByteArray(protocol::DeviceIdBytes, fill);
+}
 
 QCborMap deviceMap(const QCborValue &id, const QCborValue &name)
 {
@@ -49,8 +52,8 @@ class TestServerDevices : public QObject
         QCborMap body;
         body.insert(QStringLiteral("username"), id.username);
         body.insert(QStringLiteral("nonce"), nonce);
-        body.insert(QStringLiteral("sig"), crypto::sign(id.signing, crypto::ctx::AuthChallengeSig,
-                                                        protocol::authMessage(nonce, id.username)));
+        body.insert(QStringLiteral("sig"),
+                    crypto::sign(id.signing, crypto::ctx::AuthChallengeSig, protocol::authMessage(nonce, id.username)));
         if (!device.isUndefined())
             body.insert(QStringLiteral("device"), device);
         return c.request(op::Auth, body);
@@ -91,8 +94,9 @@ private Q_SLOTS:
         QCOMPARE(login(b, bob, deviceMap(deviceId('b'), QStringLiteral("tavern on bobs-pc"))).type,
                  FrameType::Response);
         // Leading/trailing spaces are trimmed; any other Unicode is kept as sent.
-        QCOMPARE(login(a2, alice, deviceMap(deviceId('2'), QStringLiteral(" tavern-cli on \u00e9t\u00e9 \U0001F37A "))).type,
-                 FrameType::Response);
+        QCOMPARE(
+            login(a2, alice, deviceMap(deviceId('2'), QStringLiteral(" tavern-cli on \u00e9t\u00e9 \U0001F37A "))).type,
+            FrameType::Response);
         // a1 learns that a2 logged in; a2 (the one that logged in) gets no push.
         QVERIFY(a1.waitForPush(push::DevicesChanged));
         QVERIFY(a1.pushes(push::DevicesChanged).first().body.isEmpty());
@@ -165,7 +169,8 @@ private Q_SLOTS:
         QTest::newRow("bytes name") << QCborValue(deviceMap(deviceId('x'), QByteArray("laptop")));
         QTest::newRow("empty name") << QCborValue(deviceMap(deviceId('x'), QStringLiteral("   ")));
         QTest::newRow("65 chars") << QCborValue(deviceMap(deviceId('x'), QString(65, u'a')));
-        QTest::newRow("65 emoji") << QCborValue(deviceMap(deviceId('x'), QString(QStringLiteral("\U0001F37A")).repeated(65)));
+        QTest::newRow("65 emoji") << QCborValue(
+            deviceMap(deviceId('x'), QString(QStringLiteral("\U0001F37A")).repeated(65)));
         QTest::newRow("newline") << QCborValue(deviceMap(deviceId('x'), QStringLiteral("tavern\non host")));
         QTest::newRow("bidi override") << QCborValue(deviceMap(deviceId('x'), QStringLiteral("tavern \u202Etsoh")));
     }

@@ -37,8 +37,8 @@ struct Writer
 {
     crypto::Identity id;
     QByteArray db;
-    QList<QByteArray> kegs;          // every keg this writer will ever send, by index
-    QHash<quint64, int> pending;     // request id -> keg index
+    QList<QByteArray> kegs;      // every keg this writer will ever send, by index
+    QHash<quint64, int> pending; // request id -> keg index
     QSet<int> acked;
     int next = 0;
     std::unique_ptr<test::TestClient> client;
@@ -75,7 +75,8 @@ class TestServerDurability : public QObject
                 return {};
             for (const auto &v : r.body.value(QStringLiteral("kegs")).toArray()) {
                 const auto k = v.toMap();
-                out.insert(k.value(QStringLiteral("kegId")).toByteArray(), k.value(QStringLiteral("data")).toByteArray());
+                out.insert(k.value(QStringLiteral("kegId")).toByteArray(),
+                           k.value(QStringLiteral("data")).toByteArray());
                 ++*rows;
             }
             cursor = r.body.value(QStringLiteral("next")).toInteger();
@@ -100,8 +101,8 @@ private Q_SLOTS:
                 QCOMPARE(c.signup(wr.id).type, FrameType::Response);
                 for (int i = 0; i < KegsPerWriter; ++i) {
                     const keg::KegAddress a{wr.db, keg::newKegId(), keg::KegType::Message, 0, 1};
-                    wr.kegs << keg::encodeKeg(keg::sealKeg(a, QByteArray::number(i).repeated(20), key,
-                                                           wr.id.username, wr.id.signing));
+                    wr.kegs << keg::encodeKeg(
+                        keg::sealKeg(a, QByteArray::number(i).repeated(20), key, wr.id.username, wr.id.signing));
                 }
                 wr.client = connect(wr.id);
                 QVERIFY(wr.client);
@@ -153,7 +154,7 @@ private Q_SLOTS:
             for (quint64 id : std::as_const(retries))
                 QCOMPARE(wr.client->wait(id).type, FrameType::Response);
             const auto after = readAll(*wr.client, wr.db, &rows);
-            QCOMPARE(rows, wr.next);            // each exactly once
+            QCOMPARE(rows, wr.next); // each exactly once
             QCOMPARE(int(after.size()), wr.next);
         }
         QCOMPARE(m_server.terminate(), 0);
@@ -187,14 +188,15 @@ private Q_SLOTS:
             sql.setDatabaseName(server.databasePath());
             QVERIFY(sql.open());
             QSqlQuery q(sql);
-            for (const char *s : {"CREATE TABLE kegs_v1 (db_id BLOB NOT NULL, keg_id BLOB NOT NULL, version BIGINT NOT NULL, "
-                                  "author TEXT NOT NULL, keg_type INTEGER NOT NULL, collection_version BIGINT NOT NULL, "
-                                  "deleted INTEGER NOT NULL, data BLOB, PRIMARY KEY (db_id, keg_id))",
-                                  "INSERT INTO kegs_v1 SELECT db_id, keg_id, version, author, keg_type, "
-                                  "collection_version, deleted, data FROM kegs",
-                                  "DROP TABLE kegs", "ALTER TABLE kegs_v1 RENAME TO kegs",
-                                  "CREATE UNIQUE INDEX kegs_cursor ON kegs (db_id, collection_version)",
-                                  "UPDATE schema_version SET version = 1"})
+            for (const char *s :
+                 {"CREATE TABLE kegs_v1 (db_id BLOB NOT NULL, keg_id BLOB NOT NULL, version BIGINT NOT NULL, "
+                  "author TEXT NOT NULL, keg_type INTEGER NOT NULL, collection_version BIGINT NOT NULL, "
+                  "deleted INTEGER NOT NULL, data BLOB, PRIMARY KEY (db_id, keg_id))",
+                  "INSERT INTO kegs_v1 SELECT db_id, keg_id, version, author, keg_type, "
+                  "collection_version, deleted, data FROM kegs",
+                  "DROP TABLE kegs", "ALTER TABLE kegs_v1 RENAME TO kegs",
+                  "CREATE UNIQUE INDEX kegs_cursor ON kegs (db_id, collection_version)",
+                  "UPDATE schema_version SET version = 1"})
                 QVERIFY2(q.exec(QString::fromLatin1(s)), s);
             q = QSqlQuery();
             sql.close();

@@ -18,9 +18,8 @@ namespace op = protocol::op;
 
 namespace {
 
-QByteArray makeKeg(const crypto::Identity &author, const QByteArray &dbId, const QByteArray &kegId,
-                   quint64 version, const QByteArray &plaintext,
-                   keg::KegType type = keg::KegType::Message)
+QByteArray makeKeg(const crypto::Identity &author, const QByteArray &dbId, const QByteArray &kegId, quint64 version,
+                   const QByteArray &plaintext, keg::KegType type = keg::KegType::Message)
 {
     static const crypto::SecureBytes key = crypto::SecureBytes::random(32);
     const keg::KegAddress addr{dbId, kegId, type, 0, version};
@@ -49,8 +48,12 @@ QCborMap listBody(const QByteArray &dbId, qint64 since, qint64 limit)
 
 qint64 cvOf(const Frame &putResponse, int i = 0)
 {
-    return putResponse.body.value(QStringLiteral("results")).toArray().at(i).toMap()
-        .value(QStringLiteral("collectionVersion")).toInteger();
+    return putResponse.body.value(QStringLiteral("results"))
+        .toArray()
+        .at(i)
+        .toMap()
+        .value(QStringLiteral("collectionVersion"))
+        .toInteger();
 }
 
 } // namespace
@@ -97,19 +100,21 @@ private Q_SLOTS:
         r = a->request(op::KegPut, putBody(db, {v1}));
         QCOMPARE(r.type, FrameType::Response);
         QCOMPARE(cvOf(r), cv1);
-        QVERIFY(r.body.value(QStringLiteral("results")).toArray().at(0).toMap().value(QStringLiteral("duplicate")).toBool());
+        QVERIFY(r.body.value(QStringLiteral("results"))
+                    .toArray()
+                    .at(0)
+                    .toMap()
+                    .value(QStringLiteral("duplicate"))
+                    .toBool());
         // Other bytes at the same version: a conflict, not an overwrite.
-        QCOMPARE(a->request(op::KegPut, putBody(db, {makeKeg(m_alice, db, id, 1, "other")})).code,
-                 ErrorCode::Conflict);
+        QCOMPARE(a->request(op::KegPut, putBody(db, {makeKeg(m_alice, db, id, 1, "other")})).code, ErrorCode::Conflict);
         const QByteArray v2 = makeKeg(m_alice, db, id, 2, "second");
         r = a->request(op::KegPut, putBody(db, {v2}));
         QCOMPARE(r.type, FrameType::Response);
         QVERIFY(cvOf(r) > cv1);
         // Two writers from version 1: the loser is told, and the stored keg is the winner's.
-        QCOMPARE(a->request(op::KegPut, putBody(db, {makeKeg(m_alice, db, id, 2, "loser")})).code,
-                 ErrorCode::Conflict);
-        QCOMPARE(a->request(op::KegPut, putBody(db, {makeKeg(m_alice, db, id, 4, "skip")})).code,
-                 ErrorCode::Conflict);
+        QCOMPARE(a->request(op::KegPut, putBody(db, {makeKeg(m_alice, db, id, 2, "loser")})).code, ErrorCode::Conflict);
+        QCOMPARE(a->request(op::KegPut, putBody(db, {makeKeg(m_alice, db, id, 4, "skip")})).code, ErrorCode::Conflict);
         QCOMPARE(a->request(op::KegPut, putBody(db, {makeKeg(m_alice, db, keg::newKegId(), 3, "new")})).code,
                  ErrorCode::Conflict);
         QCborMap get;
@@ -117,7 +122,9 @@ private Q_SLOTS:
         get.insert(QStringLiteral("kegIds"), QCborArray{id});
         r = a->request(op::KegGet, get);
         QCOMPARE(r.type, FrameType::Response);
-        QCOMPARE(r.body.value(QStringLiteral("kegs")).toArray().at(0).toMap().value(QStringLiteral("data")).toByteArray(), v2);
+        QCOMPARE(
+            r.body.value(QStringLiteral("kegs")).toArray().at(0).toMap().value(QStringLiteral("data")).toByteArray(),
+            v2);
 
         // Delete as tombstone, then the retried delete is a success too.
         QCborMap del;
@@ -213,7 +220,10 @@ private Q_SLOTS:
         // Another user's personal KegDB: neither readable nor writable.
         const QByteArray alicePersonal = keg::personalDbId(m_alice.username);
         QCOMPARE(carol->request(op::KegList, listBody(alicePersonal, 0, 10)).code, ErrorCode::Forbidden);
-        QCOMPARE(carol->request(op::KegPut, putBody(alicePersonal, {makeKeg(m_carol, alicePersonal, keg::newKegId(), 1, "x")})).code,
+        QCOMPARE(carol
+                     ->request(op::KegPut,
+                               putBody(alicePersonal, {makeKeg(m_carol, alicePersonal, keg::newKegId(), 1, "x")}))
+                     .code,
                  ErrorCode::Forbidden);
 
         QCborMap dm;
@@ -231,7 +241,8 @@ private Q_SLOTS:
         QCOMPARE(alice->request(op::KegPut, putBody(dmId, {k})).type, FrameType::Response);
         QVERIFY(bob->waitForPush(protocol::push::Keg));
         QCOMPARE(bob->pushes(protocol::push::Keg).first().body.value(QStringLiteral("data")).toByteArray(), k);
-        QCOMPARE(bob->request(op::KegList, listBody(dmId, 0, 10)).body.value(QStringLiteral("kegs")).toArray().size(), 1);
+        QCOMPARE(bob->request(op::KegList, listBody(dmId, 0, 10)).body.value(QStringLiteral("kegs")).toArray().size(),
+                 1);
         QCOMPARE(carol->request(op::KegList, listBody(dmId, 0, 10)).code, ErrorCode::Forbidden);
         QVERIFY(carol->pushes(protocol::push::Keg).isEmpty());
         const auto dbs = bob->request(op::DbList).body.value(QStringLiteral("dbs")).toArray();

@@ -19,9 +19,15 @@ namespace {
 
 constexpr int MaxFrame = 65536;
 
-QByteArray hex(const char *h) { return QByteArray::fromHex(h); }
+QByteArray hex(const char *h)
+{
+    return QByteArray::fromHex(h);
+}
 
-QByteArray frameWith(const QCborMap &m) { return QCborValue(m).toCbor(); }
+QByteArray frameWith(const QCborMap &m)
+{
+    return QCborValue(m).toCbor();
+}
 
 QCborMap envelope()
 {
@@ -59,8 +65,10 @@ class TestServerRobustness : public QObject
         QVERIFY2(c.waitForFrames(int(before) + 1), what);
         const Frame f = c.received().takeLast();
         QVERIFY2(f.type == FrameType::Error, what);
-        QVERIFY2(f.code == code, qPrintable(QStringLiteral("%1: got %2 (%3)")
-                                                .arg(QLatin1String(what), protocol::errorName(f.code), f.message)));
+        QVERIFY2(
+            f.code == code,
+            qPrintable(
+                QStringLiteral("%1: got %2 (%3)").arg(QLatin1String(what), protocol::errorName(f.code), f.message)));
         QVERIFY2(!f.message.isEmpty(), what);
     }
 
@@ -168,8 +176,8 @@ private Q_SLOTS:
 
     void rateLimit()
     {
-        test::ServerProcess server({QStringLiteral("--rate"), QStringLiteral("2"),
-                                    QStringLiteral("--burst"), QStringLiteral("5")});
+        test::ServerProcess server(
+            {QStringLiteral("--rate"), QStringLiteral("2"), QStringLiteral("--burst"), QStringLiteral("5")});
         QVERIFY(server.start());
         test::TestClient flood(server.url()), calm(server.url());
         QVERIFY(flood.open());

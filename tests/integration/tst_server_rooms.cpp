@@ -19,7 +19,10 @@ namespace op = protocol::op;
 namespace {
 
 // SignedBootKeg fields are views into its body: copy before the version is replaced.
-QByteArray owned(const QByteArray &view) { return QByteArray(view.constData(), view.size()); }
+QByteArray owned(const QByteArray &view)
+{
+    return QByteArray(view.constData(), view.size());
+}
 
 crypto::PublicIdentity pub(const crypto::Identity &id)
 {
@@ -73,7 +76,10 @@ keg::SignedBootKeg forge(const keg::SignedBootKeg &head, const crypto::Identity 
 
 // Answers only after every push the server queued for this connection before it: frames
 // on one socket stay in order, so "no push yet" is then a fact, not a race.
-void sync(test::TestClient &c) { QCOMPARE(c.request(op::Ping).type, FrameType::Response); }
+void sync(test::TestClient &c)
+{
+    QCOMPARE(c.request(op::Ping).type, FrameType::Response);
+}
 
 } // namespace
 
@@ -197,16 +203,16 @@ private Q_SLOTS:
         QCOMPARE(dbs.size(), 1); // only bob's personal DB
 
         // The server cannot be asked to mark bob joined by anyone but bob.
-        const auto byAlice = forge(m_head, m_alice, [](keg::BootKegVersion &v) {
-            v.members[1].state = keg::InviteState::Joined;
-        });
+        const auto byAlice =
+            forge(m_head, m_alice, [](keg::BootKegVersion &v) { v.members[1].state = keg::InviteState::Joined; });
         QCOMPARE(m_a->request(op::BootKegPut, versionBody(byAlice)).code, ErrorCode::ChainRefused);
 
         QCOMPARE(publish(*m_b, m_bob, [](keg::BootKegBuilder &b) { return b.acceptInvitation(); }).type,
                  FrameType::Response);
         QVERIFY(m_a->waitForPush(protocol::push::InvitationAccepted));
-        QCOMPARE(m_a->pushes(protocol::push::InvitationAccepted).first().body.value(QStringLiteral("username")).toString(),
-                 QStringLiteral("bob"));
+        QCOMPARE(
+            m_a->pushes(protocol::push::InvitationAccepted).first().body.value(QStringLiteral("username")).toString(),
+            QStringLiteral("bob"));
         QCOMPARE(m_b->request(op::KegList, dbBody(room)).body.value(QStringLiteral("kegs")).toArray().size(), 2);
         QCOMPARE(m_b->request(op::InvitationList).body.value(QStringLiteral("invitations")).toArray().size(), 0);
         const QByteArray k = makeKeg(m_alice, room, "after");
@@ -271,7 +277,8 @@ private Q_SLOTS:
         QVERIFY(bobSecond->waitForPush(protocol::push::AccessRevoked));
         QCOMPARE(m_b->request(op::KegList, dbBody(room)).code, ErrorCode::Forbidden);
         QCOMPARE(bobSecond->request(op::BootKegGet, dbBody(room)).code, ErrorCode::Forbidden);
-        QCOMPARE(m_b->request(op::KegPut, putBody(room, makeKeg(m_bob, room, "still here?"))).code, ErrorCode::Forbidden);
+        QCOMPARE(m_b->request(op::KegPut, putBody(room, makeKeg(m_bob, room, "still here?"))).code,
+                 ErrorCode::Forbidden);
         const int before = int(m_b->pushes(protocol::push::Keg).size());
         QCOMPARE(m_a->request(op::KegPut, putBody(room, makeKeg(m_alice, room, "secret"))).type, FrameType::Response);
         sync(*m_b);
@@ -283,9 +290,12 @@ private Q_SLOTS:
     void declineAndLeave()
     {
         const QByteArray room = owned(m_head.roomId());
-        QCOMPARE(publish(*m_a, m_alice, [&](keg::BootKegBuilder &b) {
-            return b.invite(pub(m_carol), keg::Role::Member, keg::HistoryPolicy::Shared);
-        }).type, FrameType::Response);
+        QCOMPARE(publish(*m_a, m_alice,
+                         [&](keg::BootKegBuilder &b) {
+                             return b.invite(pub(m_carol), keg::Role::Member, keg::HistoryPolicy::Shared);
+                         })
+                     .type,
+                 FrameType::Response);
         QVERIFY(m_c->waitForPush(protocol::push::Invitation));
         // A decline must be carol's own signature.
         auto forged = keg::signDepartureRequest(room, m_carol.username, keg::DepartureKind::Declined,
@@ -301,8 +311,9 @@ private Q_SLOTS:
         // A well-signed request naming a KegDB that is not a room (here carol's personal DB).
         const QByteArray personal = keg::personalDbId(m_carol.username);
         QCborMap notRoom = dbBody(personal);
-        notRoom.insert(QStringLiteral("request"), keg::encodeDepartureRequest(keg::signDepartureRequest(
-            personal, m_carol.username, keg::DepartureKind::Declined, 0, m_carol.signing)));
+        notRoom.insert(QStringLiteral("request"),
+                       keg::encodeDepartureRequest(keg::signDepartureRequest(
+                           personal, m_carol.username, keg::DepartureKind::Declined, 0, m_carol.signing)));
         QCOMPARE(m_c->request(op::InvitationDecline, notRoom).code, ErrorCode::BadRequest);
         QCOMPARE(m_c->request(op::BootKegGet, dbBody(personal)).code, ErrorCode::BadRequest);
         QCOMPARE(m_c->request(op::InvitationDecline, body).type, FrameType::Response);
@@ -322,16 +333,20 @@ private Q_SLOTS:
     {
         const QByteArray room = owned(m_head.roomId());
         // Re-invited after the decline was processed: the old decline does not haunt her.
-        QCOMPARE(publish(*m_a, m_alice, [&](keg::BootKegBuilder &b) {
-            return b.invite(pub(m_carol), keg::Role::Moderator, keg::HistoryPolicy::Shared);
-        }).type, FrameType::Response);
+        QCOMPARE(publish(*m_a, m_alice,
+                         [&](keg::BootKegBuilder &b) {
+                             return b.invite(pub(m_carol), keg::Role::Moderator, keg::HistoryPolicy::Shared);
+                         })
+                     .type,
+                 FrameType::Response);
         QCOMPARE(publish(*m_c, m_carol, [](keg::BootKegBuilder &b) { return b.acceptInvitation(); }).type,
                  FrameType::Response);
         const Frame list = m_c->request(op::KegList, dbBody(room));
         QVERIFY2(list.type == FrameType::Response, qPrintable(list.message));
-        QCOMPARE(publish(*m_a, m_alice, [](keg::BootKegBuilder &b) {
-            return b.setRole(QStringLiteral("carol"), keg::Role::Member);
-        }).type, FrameType::Response);
+        QCOMPARE(publish(*m_a, m_alice,
+                         [](keg::BootKegBuilder &b) { return b.setRole(QStringLiteral("carol"), keg::Role::Member); })
+                     .type,
+                 FrameType::Response);
         QVERIFY(m_c->waitForPush(protocol::push::RoleChanged));
         QCOMPARE(m_c->pushes(protocol::push::RoleChanged).last().body.value(QStringLiteral("role")).toString(),
                  QStringLiteral("member"));

@@ -25,10 +25,18 @@ class TestServerTls : public QObject
     {
         *cert = m_dir.filePath(kind + QStringLiteral("-cert.pem"));
         *key = m_dir.filePath(kind + QStringLiteral("-key.pem"));
-        QStringList args{QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-nodes"),
-                         QStringLiteral("-keyout"), *key, QStringLiteral("-out"), *cert,
-                         QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
-                         QStringLiteral("/CN=localhost"), QStringLiteral("-addext"),
+        QStringList args{QStringLiteral("req"),
+                         QStringLiteral("-x509"),
+                         QStringLiteral("-nodes"),
+                         QStringLiteral("-keyout"),
+                         *key,
+                         QStringLiteral("-out"),
+                         *cert,
+                         QStringLiteral("-days"),
+                         QStringLiteral("2"),
+                         QStringLiteral("-subj"),
+                         QStringLiteral("/CN=localhost"),
+                         QStringLiteral("-addext"),
                          QStringLiteral("subjectAltName=DNS:localhost,IP:127.0.0.1")};
         if (kind == QLatin1String("ec"))
             args << QStringLiteral("-newkey") << QStringLiteral("ec") << QStringLiteral("-pkeyopt")
@@ -56,7 +64,12 @@ private Q_SLOTS:
                  "openssl is needed to make a test certificate: run scripts/install-deps.sh");
     }
 
-    void wss_data() { QTest::addColumn<QString>("kind"); QTest::newRow("rsa") << "rsa"; QTest::newRow("ec") << "ec"; }
+    void wss_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("rsa") << "rsa";
+        QTest::newRow("ec") << "ec";
+    }
     void wss()
     {
         QFETCH(QString, kind);
@@ -103,8 +116,8 @@ private Q_SLOTS:
 
         QFile conf(m_dir.filePath(QStringLiteral("server.conf")));
         QVERIFY(conf.open(QIODevice::WriteOnly));
-        conf.write("# test\nlisten = 127.0.0.1:0\nstorage = sqlite:" + m_dir.filePath(QStringLiteral("c.sqlite")).toUtf8()
-                   + "\nmax-kegs-per-request = 3\n");
+        conf.write("# test\nlisten = 127.0.0.1:0\nstorage = sqlite:"
+                   + m_dir.filePath(QStringLiteral("c.sqlite")).toUtf8() + "\nmax-kegs-per-request = 3\n");
         conf.close();
         p = runServer({QStringLiteral("--config"), conf.fileName()});
         QVERIFY(QTest::qWaitFor([&] { return p->canReadLine(); }, 10000));

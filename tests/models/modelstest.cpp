@@ -19,7 +19,8 @@ bool waitReady(AppController &a)
         return false;
     }
     app->session()->connection().setBackoff(50, 400);
-    if (!app->session()->waitForSync(WaitMs) || !QTest::qWaitFor([&] { return app->connected() && !app->syncing(); }, WaitMs)) {
+    if (!app->session()->waitForSync(WaitMs)
+        || !QTest::qWaitFor([&] { return app->connected() && !app->syncing(); }, WaitMs)) {
         qWarning("App over %s did not sync", qPrintable(name));
         return false;
     }

@@ -85,8 +85,9 @@ private Q_SLOTS:
         QCOMPARE(app.serverUrl(), server(m_world));
         QTRY_VERIFY_WITH_TIMEOUT(app.connected() && !app.syncing(), WaitMs);
         QCOMPARE(app.signup()->state(), SignupFlow::Details); // reset for a later sign-up
-        const QList<int> expected{SignupFlow::Working, SignupFlow::ShowSecret, SignupFlow::Confirm,
-                                  SignupFlow::ShowSecret, SignupFlow::Confirm, SignupFlow::Done, SignupFlow::Details};
+        const QList<int> expected{SignupFlow::Working,    SignupFlow::ShowSecret, SignupFlow::Confirm,
+                                  SignupFlow::ShowSecret, SignupFlow::Confirm,    SignupFlow::Done,
+                                  SignupFlow::Details};
         QCOMPARE(seen, expected);
     }
 
@@ -114,7 +115,8 @@ private Q_SLOTS:
         QVERIFY(!m_secret.isEmpty());
         {
             AppController app(m_world.profile(QStringLiteral("alice-wrong")));
-            app.login()->start(server(m_world), QStringLiteral("alice"), QStringLiteral("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"));
+            app.login()->start(server(m_world), QStringLiteral("alice"),
+                               QStringLiteral("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"));
             QCOMPARE(app.login()->state(), LoginFlow::Working);
             QTRY_COMPARE_WITH_TIMEOUT(app.login()->state(), LoginFlow::Failed, WaitMs);
             QVERIFY(!app.login()->error().isEmpty());

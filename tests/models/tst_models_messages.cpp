@@ -67,7 +67,7 @@ private Q_SLOTS:
         m.fetchMore({});
         QCOMPARE(m.rowCount(), 200);
         QCOMPARE(inserted.size(), 1);
-        QCOMPARE(inserted[0][1].toInt(), 0);  // prepended
+        QCOMPARE(inserted[0][1].toInt(), 0); // prepended
         QCOMPARE(inserted[0][2].toInt(), 99);
         QCOMPARE(value(&m, 0, "body").toString(), QStringLiteral("msg 50"));
         m.loadOlder(); // the QML spelling

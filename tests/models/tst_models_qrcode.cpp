@@ -30,7 +30,8 @@ private Q_SLOTS:
         QrCode qr;
         QSignalSpy changed(&qr, &QrCode::textChanged);
         QCOMPARE(qr.modules(), 0);
-        qr.setText(QStringLiteral("tavern-verify:1:alice:bob:123456789012345678901234567890123456789012345678901234567890"));
+        qr.setText(
+            QStringLiteral("tavern-verify:1:alice:bob:123456789012345678901234567890123456789012345678901234567890"));
         QCOMPARE(changed.size(), 1);
         const int n = qr.modules();
         QVERIFY2(n >= 21 && (n - 17) % 4 == 0, qPrintable(QString::number(n))); // a QR version's size

@@ -136,8 +136,9 @@ private Q_SLOTS:
         QVERIFY(m_bob->accept(m_ops));
         QVERIFY(m_bob->flushOutbox(WaitMs));
         QAbstractItemModel *members = m_app->members();
-        QTRY_COMPARE_WITH_TIMEOUT(value(members, find(members, "username", QStringLiteral("bob")), "section").toString(),
-                                  QStringLiteral("Members"), WaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            value(members, find(members, "username", QStringLiteral("bob")), "section").toString(),
+            QStringLiteral("Members"), WaitMs);
         QTRY_COMPARE_WITH_TIMEOUT(m_app->currentRoom()->memberCount(), 2, WaitMs);
         QCOMPARE(value(rooms(), roomRow(m_ops), "memberCount").toInt(), 2);
         QTRY_COMPARE_WITH_TIMEOUT(column(m_app->messages(), "kind").count(QStringLiteral("system")), 3, WaitMs);
@@ -181,9 +182,12 @@ private Q_SLOTS:
         m_app->send(QStringLiteral("on it"));
         QCOMPARE(m_errors->size(), 0);
         QVERIFY(m_app->session()->flushOutbox(WaitMs));
-        QTRY_COMPARE_WITH_TIMEOUT(value(rooms(), roomRow(m_ops), "preview").toString(), QStringLiteral("You: on it"), WaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(value(rooms(), roomRow(m_ops), "preview").toString(), QStringLiteral("You: on it"),
+                                  WaitMs);
         QCOMPARE(m_app->unreadTotal(), 0);
-        QCOMPARE(notifications(*m_notify, QStringLiteral("message")).size() + notifications(*m_notify, QStringLiteral("mention")).size(), 2);
+        QCOMPARE(notifications(*m_notify, QStringLiteral("message")).size()
+                     + notifications(*m_notify, QStringLiteral("mention")).size(),
+                 2);
     }
 
     void invitationShownAndAccepted()
@@ -265,11 +269,11 @@ private Q_SLOTS:
         ServerDb db(m_world.server().databasePath());
         QVERIFY2(db.open(), qPrintable(db.lastError()));
         const crypto::Identity fake = crypto::randomIdentity(QStringLiteral("bob"));
-        QVERIFY(db.setUserKeys(QStringLiteral("bob"),
-                               {fake.signing.publicKey, fake.box.publicKey,
-                                crypto::sign(fake.signing, crypto::ctx::SignupSig,
-                                             protocol::signupMessage(fake.username, fake.signing.publicKey,
-                                                                     fake.box.publicKey))}));
+        QVERIFY(db.setUserKeys(
+            QStringLiteral("bob"),
+            {fake.signing.publicKey, fake.box.publicKey,
+             crypto::sign(fake.signing, crypto::ctx::SignupSig,
+                          protocol::signupMessage(fake.username, fake.signing.publicKey, fake.box.publicKey))}));
         m_app->setCurrentRoomId(QString::fromLatin1(m_ops.toHex()));
         m_notify->clear();
         InviteFlow *flow = m_app->invite();

@@ -37,9 +37,15 @@ FaultProxy::~FaultProxy()
     }
 }
 
-bool FaultProxy::listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
+bool FaultProxy::listen()
+{
+    return m_server.listen(QHostAddress::LocalHost, 0);
+}
 
-QUrl FaultProxy::url() const { return QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(m_server.serverPort())); }
+QUrl FaultProxy::url() const
+{
+    return QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(m_server.serverPort()));
+}
 
 int FaultProxy::addRule(Rule rule)
 {
@@ -48,9 +54,15 @@ int FaultProxy::addRule(Rule rule)
     return id;
 }
 
-void FaultProxy::removeRule(int id) { m_rules.erase(id); }
+void FaultProxy::removeRule(int id)
+{
+    m_rules.erase(id);
+}
 
-void FaultProxy::clearRules() { m_rules.clear(); }
+void FaultProxy::clearRules()
+{
+    m_rules.clear();
+}
 
 void FaultProxy::onNewConnection()
 {

@@ -20,20 +20,24 @@ ServerProcess::~ServerProcess()
     }
 }
 
-QString ServerProcess::databasePath() const { return m_dir.filePath(QStringLiteral("tavern.sqlite")); }
+QString ServerProcess::databasePath() const
+{
+    return m_dir.filePath(QStringLiteral("tavern.sqlite"));
+}
 
 QUrl ServerProcess::url() const
 {
     const bool tls = m_extraArgs.contains(QStringLiteral("--tls-cert"));
-    return QUrl(QStringLiteral("%1://127.0.0.1:%2").arg(tls ? QStringLiteral("wss") : QStringLiteral("ws")).arg(m_port));
+    return QUrl(
+        QStringLiteral("%1://127.0.0.1:%2").arg(tls ? QStringLiteral("wss") : QStringLiteral("ws")).arg(m_port));
 }
 
 bool ServerProcess::start(int timeoutMs)
 {
     m_stdout.clear();
     m_port = 0;
-    QStringList args{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(m_listenPort),
-                     QStringLiteral("--storage"), QStringLiteral("sqlite:") + databasePath(),
+    QStringList args{QStringLiteral("--listen"),    QStringLiteral("127.0.0.1:%1").arg(m_listenPort),
+                     QStringLiteral("--storage"),   QStringLiteral("sqlite:") + databasePath(),
                      QStringLiteral("--log-level"), QStringLiteral("debug")};
     m_process.setArguments(args + m_extraArgs);
     m_process.start();
@@ -41,13 +45,15 @@ bool ServerProcess::start(int timeoutMs)
         return false;
     static const QRegularExpression re(QStringLiteral("^tavern-server listening .* port=(\\d+)"),
                                        QRegularExpression::MultilineOption);
-    const bool ok = QTest::qWaitFor([&] {
-        m_stdout += m_process.readAllStandardOutput();
-        const auto m = re.match(QString::fromUtf8(m_stdout));
-        if (m.hasMatch())
-            m_port = quint16(m.captured(1).toUInt());
-        return m_port != 0 || m_process.state() != QProcess::Running;
-    }, timeoutMs);
+    const bool ok = QTest::qWaitFor(
+        [&] {
+            m_stdout += m_process.readAllStandardOutput();
+            const auto m = re.match(QString::fromUtf8(m_stdout));
+            if (m.hasMatch())
+                m_port = quint16(m.captured(1).toUInt());
+            return m_port != 0 || m_process.state() != QProcess::Running;
+        },
+        timeoutMs);
     return ok && m_port != 0;
 }
 

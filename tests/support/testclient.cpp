@@ -21,7 +21,10 @@ TestClient::TestClient(QUrl url, QObject *parent) : QObject(parent), m_url(std::
             [this](const QList<QSslError> &errors) { m_error = errors.value(0).errorString(); });
 }
 
-TestClient::~TestClient() { m_socket.abort(); }
+TestClient::~TestClient()
+{
+    m_socket.abort();
+}
 
 bool TestClient::open(int timeoutMs)
 {
@@ -31,9 +34,15 @@ bool TestClient::open(int timeoutMs)
     return connected();
 }
 
-void TestClient::close() { m_socket.close(); }
+void TestClient::close()
+{
+    m_socket.close();
+}
 
-bool TestClient::connected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+bool TestClient::connected() const
+{
+    return m_socket.state() == QAbstractSocket::ConnectedState;
+}
 
 bool TestClient::waitDisconnected(int timeoutMs)
 {
@@ -76,9 +85,15 @@ Frame TestClient::request(const QString &op, const QCborMap &body, int timeoutMs
     return wait(send(op, body), timeoutMs);
 }
 
-void TestClient::sendRaw(const QByteArray &bytes) { m_socket.sendBinaryMessage(bytes); }
+void TestClient::sendRaw(const QByteArray &bytes)
+{
+    m_socket.sendBinaryMessage(bytes);
+}
 
-void TestClient::sendText(const QString &text) { m_socket.sendTextMessage(text); }
+void TestClient::sendText(const QString &text)
+{
+    m_socket.sendTextMessage(text);
+}
 
 bool TestClient::waitForFrames(int count, int timeoutMs)
 {
@@ -123,8 +138,8 @@ Frame TestClient::login(const crypto::Identity &id)
     QCborMap body;
     body.insert(QStringLiteral("username"), id.username);
     body.insert(QStringLiteral("nonce"), nonce);
-    body.insert(QStringLiteral("sig"), crypto::sign(id.signing, crypto::ctx::AuthChallengeSig,
-                                                    protocol::authMessage(nonce, id.username)));
+    body.insert(QStringLiteral("sig"),
+                crypto::sign(id.signing, crypto::ctx::AuthChallengeSig, protocol::authMessage(nonce, id.username)));
     return request(protocol::op::Auth, body);
 }
 

@@ -58,7 +58,7 @@ private:
     QWebSocket m_socket;
     QUrl m_url;
     quint64 m_nextId = 1;
-    QList<protocol::Frame> m_frames;     // everything received, decoded
+    QList<protocol::Frame> m_frames; // everything received, decoded
     QList<QByteArray> m_undecodable;
     QString m_error;
 };

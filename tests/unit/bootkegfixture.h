@@ -17,13 +17,13 @@ struct User
 {
     crypto::Identity id;
     RoomKeys keys;
-    crypto::PublicIdentity pub() const
-    {
-        return {id.username, id.signing.publicKey, id.box.publicKey};
-    }
+    crypto::PublicIdentity pub() const { return {id.username, id.signing.publicKey, id.box.publicKey}; }
 };
 
-inline User makeUser(const QString &name) { return User{crypto::randomIdentity(name), {}}; }
+inline User makeUser(const QString &name)
+{
+    return User{crypto::randomIdentity(name), {}};
+}
 
 // Wire bytes from parts, as a server that rewrites a stored version would produce them.
 inline QByteArray wire(QByteArrayView body, quint8 alg, QByteArrayView sig)
@@ -49,12 +49,36 @@ inline BootKegVersion ownedCopy(const BootKegVersion &v)
 {
     BootKegVersion c = v;
     const auto own = [](QByteArray &b) { b = QByteArray(b.constData(), b.size()); };
-    own(c.roomId); own(c.previousHash); own(c.genesisNonce); own(c.signer); own(c.name); own(c.topic);
-    for (auto &m : c.members) { own(m.username); own(m.signPublicKey); own(m.boxPublicKey); own(m.invitedBy); }
-    for (auto &g : c.generations) { own(g.commitment); own(g.wrapNonce); own(g.wrappedPrevious); }
-    for (auto &s : c.sealed) { own(s.username); own(s.blob); }
-    for (auto &h : c.historySeals) { own(h.username); own(h.blob); }
-    for (auto &d : c.departures) { own(d.username); own(d.lastMessageHash); own(d.request); }
+    own(c.roomId);
+    own(c.previousHash);
+    own(c.genesisNonce);
+    own(c.signer);
+    own(c.name);
+    own(c.topic);
+    for (auto &m : c.members) {
+        own(m.username);
+        own(m.signPublicKey);
+        own(m.boxPublicKey);
+        own(m.invitedBy);
+    }
+    for (auto &g : c.generations) {
+        own(g.commitment);
+        own(g.wrapNonce);
+        own(g.wrappedPrevious);
+    }
+    for (auto &s : c.sealed) {
+        own(s.username);
+        own(s.blob);
+    }
+    for (auto &h : c.historySeals) {
+        own(h.username);
+        own(h.blob);
+    }
+    for (auto &d : c.departures) {
+        own(d.username);
+        own(d.lastMessageHash);
+        own(d.request);
+    }
     return c;
 }
 

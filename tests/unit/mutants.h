@@ -14,18 +14,20 @@ namespace tavern::testing {
 struct MutationPlan
 {
     std::vector<char> specialBytes{'\x00', '\xff', '\x80'}; // written over every byte
-    bool u32Lengths = true; // canonical records: every u32 that could be a length or count
+    bool u32Lengths = true;        // canonical records: every u32 that could be a length or count
     std::vector<QByteArray> heads; // written over and inserted before every byte (CBOR)
-    int randomEdits = 1000; // random insertions, and as many duplicated spans
-    int stacked = 6000; // mutants with several edits at once
+    int randomEdits = 1000;        // random insertions, and as many duplicated spans
+    int stacked = 6000;            // mutants with several edits at once
 };
 
-template<typename F>
-int forEachMutant(const QByteArray &in, quint32 seed, F &&visit, const MutationPlan &plan = {})
+template <typename F> int forEachMutant(const QByteArray &in, quint32 seed, F &&visit, const MutationPlan &plan = {})
 {
     QRandomGenerator rng(seed);
     int count = 0;
-    const auto emitMutant = [&](const QByteArray &m) { ++count; visit(m); };
+    const auto emitMutant = [&](const QByteArray &m) {
+        ++count;
+        visit(m);
+    };
     const auto randomBytes = [&](int k) {
         QByteArray b(k, '\0');
         for (char &c : b)

@@ -7,7 +7,10 @@
 using namespace tavern::client;
 
 namespace {
-QByteArray h(int n) { return QByteArray(32, char(n)); }
+QByteArray h(int n)
+{
+    return QByteArray(32, char(n));
+}
 const QByteArray zero(32, '\0');
 } // namespace
 

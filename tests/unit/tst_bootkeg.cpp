@@ -79,8 +79,7 @@ private Q_SLOTS:
         alice.keys.insert(1, std::move(v3.value().newKey));
 
         // Carol declines: her signed answer, carried by alice; the generation rotates.
-        DepartureRequest no = signDepartureRequest(chain.roomId(), carol.id.username,
-                                                   DepartureKind::Declined,
+        DepartureRequest no = signDepartureRequest(chain.roomId(), carol.id.username, DepartureKind::Declined,
                                                    chain.head().version().version, carol.id.signing);
         BootKegBuilder b4(chain.head(), alice.id, alice.keys);
         QVERIFY(b4.completeDeparture(no).ok());
@@ -157,25 +156,22 @@ private Q_SLOTS:
         publish(chain, b2.build());
 
         // A leave request signed by someone else (here alice's key claiming to be bob) fails.
-        DepartureRequest forged = signDepartureRequest(chain.roomId(), QStringLiteral("bob"),
-                                                       DepartureKind::Left,
-                                                       chain.head().version().version,
-                                                       alice.id.signing);
+        DepartureRequest forged = signDepartureRequest(chain.roomId(), QStringLiteral("bob"), DepartureKind::Left,
+                                                       chain.head().version().version, alice.id.signing);
         BootKegBuilder b3(chain.head(), alice.id, alice.keys);
         QVERIFY(b3.completeDeparture(forged).ok());
         auto bad = b3.build();
         QCOMPARE(bad.code(), int(ChainError::BadDeparture));
 
         // A request for another room fails too.
-        DepartureRequest otherRoom = signDepartureRequest(QByteArray(32, '\1'), QStringLiteral("bob"),
-                                                          DepartureKind::Left, 1, bob.id.signing);
+        DepartureRequest otherRoom =
+            signDepartureRequest(QByteArray(32, '\1'), QStringLiteral("bob"), DepartureKind::Left, 1, bob.id.signing);
         BootKegBuilder b4(chain.head(), alice.id, alice.keys);
         QVERIFY(b4.completeDeparture(otherRoom).ok());
         QCOMPARE(b4.build().code(), int(ChainError::BadDeparture));
 
         // Bob's own request works, carried by alice.
-        DepartureRequest real = signDepartureRequest(chain.roomId(), QStringLiteral("bob"),
-                                                     DepartureKind::Left,
+        DepartureRequest real = signDepartureRequest(chain.roomId(), QStringLiteral("bob"), DepartureKind::Left,
                                                      chain.head().version().version, bob.id.signing);
         BootKegBuilder b5(chain.head(), alice.id, alice.keys);
         QVERIFY(b5.completeDeparture(real).ok());

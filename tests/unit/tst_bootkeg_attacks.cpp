@@ -25,8 +25,7 @@ class TestBootKegAttacks : public QObject
         QVERIFY2(!r.ok(), "the attack was accepted");
         QCOMPARE(ChainError(r.code()), code);
         if (reasonPart)
-            QVERIFY2(r.error().message.contains(QLatin1String(reasonPart)),
-                     qPrintable(r.error().message));
+            QVERIFY2(r.error().message.contains(QLatin1String(reasonPart)), qPrintable(r.error().message));
         QCOMPARE(chain.head().hash(), headBefore); // nothing changed
     }
 
@@ -66,11 +65,11 @@ private Q_SLOTS:
         auto honest = b.build();
         QVERIFY(honest.ok());
         BootKegVersion edited = ownedCopy(honest->version.version());
-        edited.members.push_back({"zed", mallory.id.signing.publicKey, mallory.id.box.publicKey,
-                                  Role::Admin, InviteState::Joined, HistoryPolicy::Shared, "alice"});
+        edited.members.push_back({"zed", mallory.id.signing.publicKey, mallory.id.box.publicKey, Role::Admin,
+                                  InviteState::Joined, HistoryPolicy::Shared, "alice"});
         edited.sealed.push_back({"zed", crypto::seal(mallory.id.box.publicKey, "key")});
-        const SignedBootKeg forged = reparse(
-            wire(encodeBody(edited), quint8(SigAlg::Ed25519), honest->version.signature()));
+        const SignedBootKeg forged =
+            reparse(wire(encodeBody(edited), quint8(SigAlg::Ed25519), honest->version.signature()));
         expectRefused(forged, ChainError::BadSignature, "alice");
     }
 
@@ -78,8 +77,8 @@ private Q_SLOTS:
     void a1_serverSignedAddition()
     {
         BootKegVersion v = nextFrame(chain.head(), mallory);
-        v.members.push_back({"mallory", mallory.id.signing.publicKey, mallory.id.box.publicKey,
-                             Role::Member, InviteState::Invited, HistoryPolicy::Shared, "mallory"});
+        v.members.push_back({"mallory", mallory.id.signing.publicKey, mallory.id.box.publicKey, Role::Member,
+                             InviteState::Invited, HistoryPolicy::Shared, "mallory"});
         std::sort(v.members.begin(), v.members.end(), [](auto &a, auto &b) { return a.username < b.username; });
         v.sealed.clear();
         for (auto &m : v.members)
@@ -92,9 +91,8 @@ private Q_SLOTS:
     {
         for (User *signer : {&carol, &gina}) {
             BootKegVersion v = nextFrame(chain.head(), *signer);
-            v.members.push_back({"zed", mallory.id.signing.publicKey, mallory.id.box.publicKey,
-                                 Role::Member, InviteState::Invited, HistoryPolicy::Shared,
-                                 signer->id.username.toUtf8()});
+            v.members.push_back({"zed", mallory.id.signing.publicKey, mallory.id.box.publicKey, Role::Member,
+                                 InviteState::Invited, HistoryPolicy::Shared, signer->id.username.toUtf8()});
             v.sealed.push_back({"zed", crypto::seal(mallory.id.box.publicKey, "k")});
             expectRefused(SignedBootKeg::sign(v, signer->id.signing), ChainError::NotPermitted, "invite zed");
 
@@ -192,8 +190,7 @@ private Q_SLOTS:
         auto honest = b.build();
         BootKegVersion swapped = ownedCopy(honest->version.version());
         std::swap(swapped.sealed[1].blob, swapped.sealed[2].blob);
-        expectRefused(reparse(wire(encodeBody(swapped), 1, honest->version.signature())),
-                      ChainError::BadSignature);
+        expectRefused(reparse(wire(encodeBody(swapped), 1, honest->version.signature())), ChainError::BadSignature);
 
         // By an insider admin without a new generation: refused by the chain rules.
         BootKegVersion insider = nextFrame(chain.head(), alice);
@@ -244,10 +241,8 @@ private Q_SLOTS:
         const QByteArray body = honest->version.body();
         expectRefused(reparse(wire(body, 1, {})), ChainError::UnsignedVersion);
         expectRefused(reparse(wire(body, 0, honest->version.signature())), ChainError::UnsignedVersion);
-        expectRefused(reparse(wire(body, 2, honest->version.signature())),
-                      ChainError::UnknownSignatureAlgorithm);
-        expectRefused(reparse(wire(body, 1, honest->version.signature().left(63))),
-                      ChainError::UnsignedVersion);
+        expectRefused(reparse(wire(body, 2, honest->version.signature())), ChainError::UnknownSignatureAlgorithm);
+        expectRefused(reparse(wire(body, 1, honest->version.signature().left(63))), ChainError::UnsignedVersion);
         QVERIFY(chain.append(honest->version).ok()); // the honest one still goes through
     }
 
@@ -269,8 +264,8 @@ private Q_SLOTS:
         BootKegVersion noAdmin = nextFrame(chain.head(), alice);
         memberIn(noAdmin, "alice")->role = Role::Member;
         expectRefused(SignedBootKeg::sign(noAdmin, alice.id.signing), ChainError::NoAdmin);
-        expectRefused(SignedBootKeg::sign(nextFrame(chain.head(), alice), alice.id.signing),
-                      ChainError::NotPermitted, "changes nothing");
+        expectRefused(SignedBootKeg::sign(nextFrame(chain.head(), alice), alice.id.signing), ChainError::NotPermitted,
+                      "changes nothing");
     }
 };
 

@@ -36,15 +36,14 @@ struct Op
     HistoryPolicy history = HistoryPolicy::Shared;
     bool newGen = false, wrap = true;
     bool asJoined = false, otherInviter = false, leakHistory = false; // invite faults
-    bool extra = false; // accept that also edits the topic
-    bool forged = false, wrongKind = false, futureRequest = false; // departure-request faults
+    bool extra = false;                                               // accept that also edits the topic
+    bool forged = false, wrongKind = false, futureRequest = false;    // departure-request faults
     QString name = {}, topic = {};
     HistoryPolicy policy = HistoryPolicy::Shared;
 
     QString describe() const
     {
-        return QStringLiteral(
-                   "%1 by %2 of '%3' as %4 (%5) gen/wrap/faults=%6%7/%8%9%10%11%12%13%14")
+        return QStringLiteral("%1 by %2 of '%3' as %4 (%5) gen/wrap/faults=%6%7/%8%9%10%11%12%13%14")
             .arg(QString::fromLatin1(KindNames[std::size_t(kind)]), signer, target, roleName(role),
                  historyName(history))
             .arg(newGen)
@@ -77,29 +76,33 @@ struct Model
     void apply(const Op &op)
     {
         switch (op.kind) {
-        case Kind::Invite:
-            members[op.target] = {op.role, op.asJoined, op.signer, op.history};
-            break;
+        case Kind::Invite: members[op.target] = {op.role, op.asJoined, op.signer, op.history}; break;
         case Kind::Accept: members[op.target].joined = true; break;
-        case Kind::Depart: case Kind::Remove: case Kind::Cancel: members.erase(op.target); break;
+        case Kind::Depart:
+        case Kind::Remove:
+        case Kind::Cancel: members.erase(op.target); break;
         case Kind::SetRole: members[op.target].role = op.role; break;
-        case Kind::Settings: name = op.name; topic = op.topic; policy = op.policy; break;
-        case Kind::Rekey: case Kind::Count: break;
+        case Kind::Settings:
+            name = op.name;
+            topic = op.topic;
+            policy = op.policy;
+            break;
+        case Kind::Rekey:
+        case Kind::Count: break;
         }
     }
 
     int joinedAdmins() const
     {
-        return int(std::count_if(members.begin(), members.end(), [](const auto &e) {
-            return e.second.joined && e.second.role == Role::Admin;
-        }));
+        return int(std::count_if(members.begin(), members.end(),
+                                 [](const auto &e) { return e.second.joined && e.second.role == Role::Admin; }));
     }
 
     bool allowed(const Op &op) const
     {
         const auto s = members.find(op.signer);
         if (s == members.end())
-            return false; // a non-member may do nothing
+            return false;      // a non-member may do nothing
         if (!s->second.joined) // an invitee may only accept its own invitation, nothing else
             return op.kind == Kind::Accept && op.target == op.signer && !op.extra;
         const Role r = s->second.role;
@@ -115,8 +118,7 @@ struct Model
             // history, which only a shared room gives; since-join starts an unwrapped
             // generation; a new generation nothing forces is a rekey (admin only).
             if (op.asJoined || op.otherInviter || op.leakHistory
-                || (op.history == HistoryPolicy::Shared
-                    && (policy != HistoryPolicy::Shared || (op.newGen && !admin)))
+                || (op.history == HistoryPolicy::Shared && (policy != HistoryPolicy::Shared || (op.newGen && !admin)))
                 || (op.history == HistoryPolicy::SinceJoin && (!op.newGen || op.wrap)))
                 return false;
             return admin || (moderator && op.role != Role::Admin && op.role != Role::Moderator);
@@ -129,12 +131,10 @@ struct Model
             if (op.kind == Kind::Remove)
                 return admin;
             if (op.kind == Kind::Cancel)
-                return !t->second.joined &&
-                       (admin || (moderator && t->second.inviter == op.signer));
+                return !t->second.joined && (admin || (moderator && t->second.inviter == op.signer));
             return !op.forged && !op.wrongKind && !op.futureRequest && r != Role::Guest;
         case Kind::SetRole: return admin && op.role != t->second.role;
-        case Kind::Settings:
-            return admin && (op.name != name || op.topic != topic || op.policy != policy);
+        case Kind::Settings: return admin && (op.name != name || op.topic != topic || op.policy != policy);
         case Kind::Rekey: return admin;
         case Kind::Count: break;
         }
@@ -167,9 +167,7 @@ class TestBootKegProperty : public QObject
     {
         QRandomGenerator &rng = room.rng;
         const auto chance = [&](int percent) { return int(rng.bounded(100)) < percent; };
-        const auto pick = [&](const QStringList &l) {
-            return l.at(int(rng.bounded(int(l.size()))));
-        };
+        const auto pick = [&](const QStringList &l) { return l.at(int(rng.bounded(int(l.size())))); };
         // Signer classes 0-3: joined admin/moderator/member/guest; 4: invitee; 5: non-member.
         std::array<QStringList, 6> byClass;
         QStringList members;
@@ -217,9 +215,7 @@ class TestBootKegProperty : public QObject
         case Kind::Depart:
         case Kind::Remove:
         case Kind::Cancel:
-            op.target = op.kind == Kind::Cancel && !invitees.isEmpty() && chance(80)
-                            ? pick(invitees)
-                            : pick(members);
+            op.target = op.kind == Kind::Cancel && !invitees.isEmpty() && chance(80) ? pick(invitees) : pick(members);
             op.newGen = chance(90);
             op.wrap = chance(80);
             op.forged = op.kind == Kind::Depart && chance(6);
@@ -262,11 +258,16 @@ class TestBootKegProperty : public QObject
         switch (op.kind) {
         case Kind::Invite: {
             const User &u = user(op.target);
-            Member m{target, u.id.signing.publicKey, u.id.box.publicKey, op.role,
-                     op.asJoined ? InviteState::Joined : InviteState::Invited, op.history,
-                     op.otherInviter ? someoneElse.toUtf8() : v.signer, v.version};
-            const auto at = std::find_if(v.members.begin(), v.members.end(),
-                                         [&](const Member &x) { return target < x.username; });
+            Member m{target,
+                     u.id.signing.publicKey,
+                     u.id.box.publicKey,
+                     op.role,
+                     op.asJoined ? InviteState::Joined : InviteState::Invited,
+                     op.history,
+                     op.otherInviter ? someoneElse.toUtf8() : v.signer,
+                     v.version};
+            const auto at =
+                std::find_if(v.members.begin(), v.members.end(), [&](const Member &x) { return target < x.username; });
             v.members.insert(at, m);
             break;
         }
@@ -277,12 +278,11 @@ class TestBootKegProperty : public QObject
             break;
         case Kind::Depart: {
             const bool invited = !room.model.members.at(op.target).joined;
-            const DepartureKind kind = invited != op.wrongKind ? DepartureKind::Declined
-                                                               : DepartureKind::Left;
+            const DepartureKind kind = invited != op.wrongKind ? DepartureKind::Declined : DepartureKind::Left;
             const quint64 at = head.version().version + (op.futureRequest ? 1 : 0);
-            depart(kind, encodeDepartureRequest(signDepartureRequest(
-                             head.roomId(), op.target, kind, at,
-                             user(op.forged ? someoneElse : op.target).id.signing)));
+            depart(kind,
+                   encodeDepartureRequest(signDepartureRequest(head.roomId(), op.target, kind, at,
+                                                               user(op.forged ? someoneElse : op.target).id.signing)));
             break;
         }
         case Kind::Remove: depart(DepartureKind::Removed, {}); break;
@@ -302,9 +302,8 @@ class TestBootKegProperty : public QObject
             Generation g{gen, keyCommitment(gen, newKey), {}, {}};
             if (op.wrap) {
                 g.wrapNonce = crypto::randomNonce();
-                g.wrappedPrevious = crypto::aeadEncrypt(newKey, g.wrapNonce,
-                                                        wrapAssociatedData(roomId, gen),
-                                                        room.keys.at(cur).view());
+                g.wrappedPrevious =
+                    crypto::aeadEncrypt(newKey, g.wrapNonce, wrapAssociatedData(roomId, gen), room.keys.at(cur).view());
             }
             v.generations.push_back(std::move(g));
         }
@@ -317,15 +316,12 @@ class TestBootKegProperty : public QObject
         v.sealed = std::move(sealed);
         if (op.kind == Kind::Invite) { // as the builder does: old keys below each wrap break
             const Member &m = *v.member(target);
-            for (quint32 g = 1; op.history == HistoryPolicy::Shared && g < v.generations.size();
-                 ++g) {
+            for (quint32 g = 1; op.history == HistoryPolicy::Shared && g < v.generations.size(); ++g) {
                 if (v.generations[g].wrapNonce.isEmpty())
-                    v.historySeals.push_back(
-                        {target, g - 1, sealKeyFor(roomId, g - 1, m, room.keys.at(g - 1))});
+                    v.historySeals.push_back({target, g - 1, sealKeyFor(roomId, g - 1, m, room.keys.at(g - 1))});
             }
             if (op.leakHistory)
-                v.historySeals.push_back(
-                    {target, cur, sealKeyFor(roomId, cur, m, room.keys.at(cur))});
+                v.historySeals.push_back({target, cur, sealKeyFor(roomId, cur, m, room.keys.at(cur))});
         }
         return SignedBootKeg::sign(std::move(v), signer.id.signing);
     }
@@ -335,10 +331,8 @@ class TestBootKegProperty : public QObject
     {
         const SignedBootKeg &head = room.chain.head();
         const BootKegVersion &v = head.version();
-        const auto row = [](const QString &name, Role r, bool joined, const QString &inviter,
-                            HistoryPolicy h) {
-            return QStringLiteral("%1 %2 %3 by %4 %5")
-                .arg(name, roleName(r)).arg(joined).arg(inviter, historyName(h));
+        const auto row = [](const QString &name, Role r, bool joined, const QString &inviter, HistoryPolicy h) {
+            return QStringLiteral("%1 %2 %3 by %4 %5").arg(name, roleName(r)).arg(joined).arg(inviter, historyName(h));
         };
         QStringList chainRows{QString::fromUtf8(v.name + '/' + v.topic) + historyName(v.policy)},
             modelRows{room.model.name + u'/' + room.model.topic + historyName(room.model.policy)};
@@ -370,8 +364,7 @@ class TestBootKegProperty : public QObject
         for (auto &entry : m_users)
             entry.second.keys = RoomKeys{};
         room.model.policy = HistoryPolicy(seed % 2);
-        BuiltVersion g = createRoom(user(QStringLiteral("alice")).id,
-                                    {room.model.name, {}, room.model.policy});
+        BuiltVersion g = createRoom(user(QStringLiteral("alice")).id, {room.model.name, {}, room.model.policy});
         if (!room.chain.start(g.version).ok())
             qFatal("genesis refused");
         room.keys.emplace(0u, std::move(g.newKey));
@@ -391,11 +384,10 @@ class TestBootKegProperty : public QObject
         const Status got = room.chain.append(reparse(cand.encode())); // as received
         [&] {
             QVERIFY2(got.ok() == expected,
-                     qPrintable(
-                         QStringLiteral("%1: %2: model says %3, verifier: %4")
-                             .arg(where, op.describe(),
-                                  expected ? QStringLiteral("allowed") : QStringLiteral("refused"),
-                                  got.ok() ? QStringLiteral("accepted") : got.error().message)));
+                     qPrintable(QStringLiteral("%1: %2: model says %3, verifier: %4")
+                                    .arg(where, op.describe(),
+                                         expected ? QStringLiteral("allowed") : QStringLiteral("refused"),
+                                         got.ok() ? QStringLiteral("accepted") : got.error().message)));
             const std::size_t k = std::size_t(op.kind);
             if (!got.ok()) {
                 QVERIFY(!got.error().message.isEmpty());
@@ -416,8 +408,7 @@ class TestBootKegProperty : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        for (const char *name : {"alice", "bob", "carol", "dave", "erin", "frank", "grace",
-                                 "heidi", "ivan", "judy"})
+        for (const char *name : {"alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy"})
             m_users.emplace(QString::fromLatin1(name), makeUser(QString::fromLatin1(name)));
     }
 
@@ -445,10 +436,9 @@ private Q_SLOTS:
         for (const auto &[code, n] : m_reasons)
             reasons << QStringLiteral("%1=%2").arg(code).arg(n);
         qInfo("%d operations over %u seeds (%d skipped: no target) in %lld ms; refusals by "
-              "ChainError code: %s", total, Seeds, m_skipped, qint64(timer.elapsed()),
-              qPrintable(reasons.join(u' ')));
-        QVERIFY(m_reasons.count(int(ChainError::NotPermitted)) &&
-                m_reasons.count(int(ChainError::NoAdmin)));
+              "ChainError code: %s",
+              total, Seeds, m_skipped, qint64(timer.elapsed()), qPrintable(reasons.join(u' ')));
+        QVERIFY(m_reasons.count(int(ChainError::NotPermitted)) && m_reasons.count(int(ChainError::NoAdmin)));
         for (std::size_t k = 0; k < KindNames.size(); ++k)
             QVERIFY2(m_accepted[k] > 0 && m_refused[k] > 0, KindNames[k]);
     }
@@ -459,8 +449,10 @@ private Q_SLOTS:
     {
         Room room = startRoom(2); // a shared-history room
         const auto op = [](Kind kind, const char *signer, const char *target) {
-            return Op{.kind = kind, .signer = QString::fromLatin1(signer),
-                      .target = QString::fromLatin1(target), .role = Role::Admin,
+            return Op{.kind = kind,
+                      .signer = QString::fromLatin1(signer),
+                      .target = QString::fromLatin1(target),
+                      .role = Role::Admin,
                       .newGen = kind == Kind::Remove};
         };
         QVERIFY(attempt(room, op(Kind::Invite, "alice", "bob"), {}).ok());

@@ -30,10 +30,8 @@ QByteArray flipped(QByteArray b, qsizetype i, char bit = 0x01)
 }
 
 // RFC 8032, section 7.1, TEST 1.
-const QByteArray RfcSeed =
-    QByteArray::fromHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
-const QByteArray RfcPublic =
-    QByteArray::fromHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+const QByteArray RfcSeed = QByteArray::fromHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+const QByteArray RfcPublic = QByteArray::fromHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
 const QByteArray RfcSigEmpty =
     QByteArray::fromHex("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590"
                         "a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
@@ -55,13 +53,11 @@ private Q_SLOTS:
     void contextsAreDistinct()
     {
         const QList<QByteArrayView> all{
-            ctx::BootKegSig,      ctx::MessageSig,          ctx::ReceiptSig,
-            ctx::PinLogSig,       ctx::InvitationAnswerSig, ctx::DepartureSig,
-            ctx::KegSig,          ctx::AuthChallengeSig,    ctx::SignupSig,
-            ctx::KegAead,         ctx::KeyWrapAead,         ctx::BootKegHash,
-            ctx::RoomId,          ctx::KeyCommitment,       ctx::PersonalDbId,
-            ctx::DmDbId,          ctx::MessageHash,         ctx::SafetyNumber,
-            ctx::RoomFingerprint, ctx::PinLogHash,          ctx::IdentitySalt};
+            ctx::BootKegSig,   ctx::MessageSig,  ctx::ReceiptSig,       ctx::PinLogSig,       ctx::InvitationAnswerSig,
+            ctx::DepartureSig, ctx::KegSig,      ctx::AuthChallengeSig, ctx::SignupSig,       ctx::KegAead,
+            ctx::KeyWrapAead,  ctx::BootKegHash, ctx::RoomId,           ctx::KeyCommitment,   ctx::PersonalDbId,
+            ctx::DmDbId,       ctx::MessageHash, ctx::SafetyNumber,     ctx::RoomFingerprint, ctx::PinLogHash,
+            ctx::IdentitySalt};
         QSet<QByteArray> seen;
         for (QByteArrayView c : all) {
             QVERIFY2(c.startsWith("tavern/v1/"), c.data());
@@ -90,8 +86,8 @@ private Q_SLOTS:
         const QByteArray data = QByteArray(1000, 'x') + "tail";
         const QByteArray input = ctx::MessageHash.toByteArray() + '\0' + data;
         QByteArray expected(32, Qt::Uninitialized);
-        crypto_generichash(reinterpret_cast<unsigned char *>(expected.data()), 32, u(input),
-                           size_t(input.size()), nullptr, 0);
+        crypto_generichash(reinterpret_cast<unsigned char *>(expected.data()), 32, u(input), size_t(input.size()),
+                           nullptr, 0);
         QCOMPARE(hash(ctx::MessageHash, data), expected);
         QCOMPARE(hash(ctx::MessageHash, data.left(10), data.mid(10)), expected);
         Hasher h(ctx::MessageHash);
@@ -125,12 +121,10 @@ private Q_SLOTS:
         const QByteArray m = ctx::MessageSig.toByteArray() + '\0' + "hello";
         crypto_sign_detached(sig, nullptr, u(m), size_t(m.size()), sk);
         QCOMPARE(ours, QByteArray(reinterpret_cast<char *>(sig), 64));
-        QCOMPARE(ours.toHex(),
-                 QByteArray("286351caa9f05f2002e7e051131dbfec62e56260e6ab884a3fbbef04fe354bc5"
-                            "a24e933ead8a7fd67c6ace7eac9920eea8e88087b01387a3d85943a7defe960e"));
+        QCOMPARE(ours.toHex(), QByteArray("286351caa9f05f2002e7e051131dbfec62e56260e6ab884a3fbbef04fe354bc5"
+                                          "a24e933ead8a7fd67c6ace7eac9920eea8e88087b01387a3d85943a7defe960e"));
         QVERIFY(verify(RfcPublic, ctx::MessageSig, "hello", ours));
-        QVERIFY(
-            !verify(RfcPublic, ctx::MessageSig, "", RfcSigEmpty)); // the bare vector is not ours
+        QVERIFY(!verify(RfcPublic, ctx::MessageSig, "", RfcSigEmpty)); // the bare vector is not ours
     }
 
     void signRoundTripAndTamper()
@@ -149,11 +143,9 @@ private Q_SLOTS:
             QVERIFY(!verify(kp.publicKey, ctx::MessageSig, msg, sig));
             QVERIFY(!verify(kp.publicKey, ctx::ReceiptSig, msg + 'x', sig));
             for (qsizetype i = 0; i < sig.size(); ++i)
-                QVERIFY2(!verify(kp.publicKey, ctx::ReceiptSig, msg, flipped(sig, i)),
-                         "signature byte");
+                QVERIFY2(!verify(kp.publicKey, ctx::ReceiptSig, msg, flipped(sig, i)), "signature byte");
             for (qsizetype i = 0; i < msg.size(); i += (msg.size() > 100 ? 97 : 1))
-                QVERIFY2(!verify(kp.publicKey, ctx::ReceiptSig, flipped(msg, i), sig),
-                         "message byte");
+                QVERIFY2(!verify(kp.publicKey, ctx::ReceiptSig, flipped(msg, i), sig), "message byte");
             const QByteArray c = ctx::ReceiptSig.toByteArray();
             for (qsizetype i = 0; i < c.size(); ++i)
                 QVERIFY2(!verify(kp.publicKey, flipped(c, i), msg, sig), "context byte");
@@ -247,9 +239,9 @@ private Q_SLOTS:
         const QByteArray ad = "associated", plain = "the plaintext";
         QByteArray raw(plain.size() + AeadTagBytes, Qt::Uninitialized);
         unsigned long long rawLen = 0;
-        crypto_aead_xchacha20poly1305_ietf_encrypt(
-            reinterpret_cast<unsigned char *>(raw.data()), &rawLen, u(plain), size_t(plain.size()),
-            u(ad), size_t(ad.size()), nullptr, u(nonce), key.data());
+        crypto_aead_xchacha20poly1305_ietf_encrypt(reinterpret_cast<unsigned char *>(raw.data()), &rawLen, u(plain),
+                                                   size_t(plain.size()), u(ad), size_t(ad.size()), nullptr, u(nonce),
+                                                   key.data());
         QCOMPARE(aeadEncrypt(key, nonce, ad, plain), raw);
         auto back = aeadDecrypt(key, nonce, ad, raw);
         QVERIFY(back.ok());
@@ -274,8 +266,7 @@ private Q_SLOTS:
         const SecureBytes key = SecureBytes::random(32);
         const QByteArray nonce = randomNonce(), ad = "db|keg|type|gen", plain = "message body";
         const QByteArray ct = aeadEncrypt(key, nonce, ad, plain);
-        auto fails = [&](const SecureBytes &k, QByteArrayView n, QByteArrayView a,
-                         QByteArrayView c) {
+        auto fails = [&](const SecureBytes &k, QByteArrayView n, QByteArrayView a, QByteArrayView c) {
             return !aeadDecrypt(k, n, a, c).ok() && !aeadDecryptSecret(k, n, a, c).ok();
         };
         QVERIFY(!fails(key, nonce, ad, ct));

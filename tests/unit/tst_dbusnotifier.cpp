@@ -30,16 +30,16 @@ public:
     bool fail = false;
 
 public Q_SLOTS:
-    uint Notify(const QString &app, uint replaces, const QString &icon, const QString &summary,
-                const QString &body, const QStringList &actions, const QVariantMap &hints,
-                int timeout, const QDBusMessage &message)
+    uint Notify(const QString &app, uint replaces, const QString &icon, const QString &summary, const QString &body,
+                const QStringList &actions, const QVariantMap &hints, int timeout, const QDBusMessage &message)
     {
-        Q_UNUSED(app) Q_UNUSED(icon) Q_UNUSED(timeout)
+        Q_UNUSED(app)
+        Q_UNUSED(icon)
+        Q_UNUSED(timeout)
         if (fail) {
             message.setDelayedReply(true);
             QDBusConnection::connectToBus(QDBusConnection::SessionBus, QStringLiteral("double"))
-                .send(message.createErrorReply(QStringLiteral("org.example.Broken"),
-                                               QStringLiteral("server broken")));
+                .send(message.createErrorReply(QStringLiteral("org.example.Broken"), QStringLiteral("server broken")));
             return 0;
         }
         calls.append({replaces, summary, body, actions, hints});
@@ -89,8 +89,8 @@ private Q_SLOTS:
                 QStringLiteral("room:r1"), false});
         QVERIFY(shown.wait(5000));
         QCOMPARE(m_server.calls.last().replaces, first);
-        n.show({QStringLiteral("Security notice in Design"), QStringLiteral("x"), QStringLiteral("r1"),
-                QString(), true});
+        n.show(
+            {QStringLiteral("Security notice in Design"), QStringLiteral("x"), QStringLiteral("r1"), QString(), true});
         QVERIFY(shown.wait(5000));
         QCOMPARE(m_server.calls.last().replaces, 0u);
         QCOMPARE(m_server.calls.last().hints.value(QStringLiteral("urgency")).toInt(), 2);

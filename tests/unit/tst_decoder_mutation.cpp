@@ -22,7 +22,6 @@ using namespace tavern::testing;
 
 namespace {
 
-
 // Reads a fixed schema of every primitive and checks the Reader's contract after each
 // read: position in range, failure sticky (error and position frozen), views inside the
 // input, values within their limits. Returns what broke, or an empty string.
@@ -33,8 +32,7 @@ QString readSchema(QByteArrayView in, bool *allOk = nullptr)
     DecodeError first = DecodeError::None;
     qsizetype stuckAt = -1;
     const auto inside = [&](QByteArrayView v) {
-        return v.isEmpty() ||
-               (v.data() >= in.data() && v.data() + v.size() <= in.data() + in.size());
+        return v.isEmpty() || (v.data() >= in.data() && v.data() + v.size() <= in.data() + in.size());
     };
     const auto after = [&](bool valueOk, const char *what) {
         if (!broke.isEmpty())
@@ -46,8 +44,7 @@ QString readSchema(QByteArrayView in, bool *allOk = nullptr)
         else if (!r.ok() && (r.error() != first || r.position() != stuckAt))
             broke = QStringLiteral("%1: a failure did not stick").arg(QLatin1String(what));
         else if (r.ok() && !valueOk)
-            broke = QStringLiteral("%1: accepted a value outside its contract")
-                        .arg(QLatin1String(what));
+            broke = QStringLiteral("%1: accepted a value outside its contract").arg(QLatin1String(what));
     };
     (void)r.u8();
     after(true, "u8");
@@ -76,8 +73,7 @@ QString readSchema(QByteArrayView in, bool *allOk = nullptr)
     after(e < 4, "enumValue");
     r.finish();
     after(true, "finish");
-    if (!r.ok() && broke.isEmpty()
-        && (r.u32() != 0 || r.u8() != 0 || !r.bytes(16).isEmpty() || r.boolean() || r.ok()))
+    if (!r.ok() && broke.isEmpty() && (r.u32() != 0 || r.u8() != 0 || !r.bytes(16).isEmpty() || r.boolean() || r.ok()))
         broke = QStringLiteral("a failed reader still returned values");
     if (allOk)
         *allOk = r.ok();
@@ -133,10 +129,10 @@ private Q_SLOTS:
         m_dave = makeUser(QStringLiteral("dave"));
         m_erin = makeUser(QStringLiteral("erin"));
         m_dbKey = crypto::SecureBytes::random(32);
-        m_keg = sealKeg({personalDbId(QStringLiteral("alice")), newKegId(), KegType::Message, 2, 5},
-                        "hello, tavern", m_dbKey, QStringLiteral("alice"), m_alice.id.signing);
-        BuiltVersion g = createRoom(m_alice.id, {QStringLiteral("Ops \u2603"),
-                                                 QStringLiteral("on call"), HistoryPolicy::Shared});
+        m_keg = sealKeg({personalDbId(QStringLiteral("alice")), newKegId(), KegType::Message, 2, 5}, "hello, tavern",
+                        m_dbKey, QStringLiteral("alice"), m_alice.id.signing);
+        BuiltVersion g =
+            createRoom(m_alice.id, {QStringLiteral("Ops \u2603"), QStringLiteral("on call"), HistoryPolicy::Shared});
         m_genesis = g.version;
         m_alice.keys.insert(0, std::move(g.newKey));
         ChainVerifier chain;
@@ -166,8 +162,8 @@ private Q_SLOTS:
         m_multi = chain.head();
         QCOMPARE(m_multi.version().departures.size(), std::size_t(2));
         QVERIFY(!m_multi.version().historySeals.empty());
-        m_request = encodeDepartureRequest(signDepartureRequest(
-            chain.roomId(), QStringLiteral("bob"), DepartureKind::Left, 3, m_bob.id.signing));
+        m_request = encodeDepartureRequest(
+            signDepartureRequest(chain.roomId(), QStringLiteral("bob"), DepartureKind::Left, 3, m_bob.id.signing));
     }
 
     void everyMutantIsRefusedOrCanonical_data()
@@ -175,8 +171,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("sample");
         QTest::addColumn<quint32>("seed");
         quint32 seed = 0;
-        for (const char *s :
-             {"keg", "genesis", "multi-member version", "departure request", "reader"})
+        for (const char *s : {"keg", "genesis", "multi-member version", "departure request", "reader"})
             QTest::newRow(s) << QString::fromLatin1(s) << ++seed;
     }
 
@@ -184,12 +179,11 @@ private Q_SLOTS:
     {
         QFETCH(QString, sample);
         QFETCH(quint32, seed);
-        const std::map<QString, QByteArray> originals = {
-            {QStringLiteral("keg"), encodeKeg(m_keg)},
-            {QStringLiteral("genesis"), m_genesis.encode()},
-            {QStringLiteral("multi-member version"), m_multi.encode()},
-            {QStringLiteral("departure request"), m_request},
-            {QStringLiteral("reader"), primitiveStream()}};
+        const std::map<QString, QByteArray> originals = {{QStringLiteral("keg"), encodeKeg(m_keg)},
+                                                         {QStringLiteral("genesis"), m_genesis.encode()},
+                                                         {QStringLiteral("multi-member version"), m_multi.encode()},
+                                                         {QStringLiteral("departure request"), m_request},
+                                                         {QStringLiteral("reader"), primitiveStream()}};
         const QByteArray original = originals.at(sample);
         const QByteArray snapshot(original.constData(), original.size()); // a deep copy
         const QByteArray prevSnapshot = m_prev.encode();
@@ -200,8 +194,7 @@ private Q_SLOTS:
             const bool same = m == original;
             const auto refusal = [&](const Error &e) {
                 ++refused;
-                return e.message.isEmpty() ? QStringLiteral("refused without a message")
-                                           : QString();
+                return e.message.isEmpty() ? QStringLiteral("refused without a message") : QString();
             };
             if (sample == u"keg") {
                 auto k = decodeKeg(m);
@@ -210,10 +203,8 @@ private Q_SLOTS:
                 ++decoded;
                 if (encodeKeg(*k) != m)
                     return QStringLiteral("decodes but re-encodes to other bytes");
-                if (openKeg(*k, m_keg.dbId, m_keg.kegId, m_dbKey, m_alice.id.signing.publicKey)
-                        .ok() != same)
-                    return same ? QStringLiteral("the original does not open")
-                                : QStringLiteral("an altered keg opens");
+                if (openKeg(*k, m_keg.dbId, m_keg.kegId, m_dbKey, m_alice.id.signing.publicKey).ok() != same)
+                    return same ? QStringLiteral("the original does not open") : QStringLiteral("an altered keg opens");
             } else if (sample == u"departure request") {
                 auto d = decodeDepartureRequest(m);
                 if (!d)
@@ -235,8 +226,7 @@ private Q_SLOTS:
                 ++decoded;
                 if (s->encode() != m || encodeBody(s->version()) != s->body())
                     return QStringLiteral("decodes but re-encodes to other bytes");
-                const Status v =
-                    sample == u"genesis" ? verifyGenesis(*s) : verifyTransition(m_prev, *s);
+                const Status v = sample == u"genesis" ? verifyGenesis(*s) : verifyTransition(m_prev, *s);
                 if (v.ok() != same)
                     return same ? QStringLiteral("the original is refused: ") + v.error().message
                                 : QStringLiteral("the chain accepts altered bytes");
@@ -252,8 +242,7 @@ private Q_SLOTS:
             if (failure.isEmpty()) {
                 const QString why = check(m);
                 if (!why.isEmpty())
-                    failure =
-                        QStringLiteral("%1 (mutant %2)").arg(why, QString::fromLatin1(m.toHex()));
+                    failure = QStringLiteral("%1 (mutant %2)").arg(why, QString::fromLatin1(m.toHex()));
             }
         });
         for (int k = 0; k < (sample == u"reader" ? 3000 : 0); ++k, ++mutants) { // and plain noise
@@ -262,11 +251,10 @@ private Q_SLOTS:
             for (char &c : noise)
                 c = char(rng.bounded(4) == 0 ? rng.bounded(256) : rng.bounded(8));
             if (failure.isEmpty() && !check(noise).isEmpty())
-                failure = check(noise) +
-                          QStringLiteral(" (noise %1)").arg(QString::fromLatin1(noise.toHex()));
+                failure = check(noise) + QStringLiteral(" (noise %1)").arg(QString::fromLatin1(noise.toHex()));
         }
-        qInfo("%s: %d bytes, %d mutants: %d refused, %d decoded, in %lld ms", qPrintable(sample),
-              int(original.size()), mutants, refused, decoded, qint64(timer.elapsed()));
+        qInfo("%s: %d bytes, %d mutants: %d refused, %d decoded, in %lld ms", qPrintable(sample), int(original.size()),
+              mutants, refused, decoded, qint64(timer.elapsed()));
         QVERIFY2(failure.isEmpty(), qPrintable(failure));
         QVERIFY(mutants > 3000);
         QVERIFY(refused > 0 && decoded > 1); // both branches, not only the original
@@ -275,11 +263,9 @@ private Q_SLOTS:
         QCOMPARE(m_prev.encode(), prevSnapshot);
         QCOMPARE(encodeBody(m_multi.version()), m_multi.body());
         QVERIFY(verifyTransition(m_prev, m_multi).ok());
-        QVERIFY(
-            openKeg(m_keg, m_keg.dbId, m_keg.kegId, m_dbKey, m_alice.id.signing.publicKey).ok());
+        QVERIFY(openKeg(m_keg, m_keg.dbId, m_keg.kegId, m_dbKey, m_alice.id.signing.publicKey).ok());
         QVERIFY(verifyGenesis(m_genesis).ok());
-        QVERIFY(verifyDepartureRequest(decodeDepartureRequest(m_request).value(),
-                                       m_bob.id.signing.publicKey));
+        QVERIFY(verifyDepartureRequest(decodeDepartureRequest(m_request).value(), m_bob.id.signing.publicKey));
     }
 
     void hostileInputs();
@@ -296,25 +282,30 @@ void TestDecoderMutation::hostileInputs()
     };
     // Reader primitives: a count of 0xFFFFFFFF with a few bytes behind it, a count that
     // cannot fit, a huge length, bool = 2, an enum out of range, overlong UTF-8, uppercase.
-    QCOMPARE(
-        read("\xff\xff\xff\xff\x01\x02", [](Reader &r) { QCOMPARE(r.count(MaxMembers, 81), 0u); }),
-        E::TooLarge);
-    QCOMPARE(read(QByteArrayView("\x00\x00\x00\x05" "abcd", 8),
+    QCOMPARE(read("\xff\xff\xff\xff\x01\x02", [](Reader &r) { QCOMPARE(r.count(MaxMembers, 81), 0u); }), E::TooLarge);
+    QCOMPARE(read(QByteArrayView("\x00\x00\x00\x05"
+                                 "abcd",
+                                 8),
                   [](Reader &r) { QCOMPARE(r.count(100, 1), 0u); }),
              E::Truncated);
-    QCOMPARE(read("\xff\xff\xff\xff" "ab", [](Reader &r) { QVERIFY(r.bytes(100).isEmpty()); }),
+    QCOMPARE(read("\xff\xff\xff\xff"
+                  "ab",
+                  [](Reader &r) { QVERIFY(r.bytes(100).isEmpty()); }),
              E::TooLarge);
     QCOMPARE(read("\x02", [](Reader &r) { QVERIFY(!r.boolean()); }), E::NonCanonical);
     QCOMPARE(read("\x04", [](Reader &r) { QCOMPARE(r.enumValue(4), quint8(0)); }), E::NonCanonical);
-    QCOMPARE(
-        read(QByteArrayView("\x00\x00\x00\x02\xc0\xaf", 6), [](Reader &r) { (void)r.text(9); }),
-        E::BadText);
+    QCOMPARE(read(QByteArrayView("\x00\x00\x00\x02\xc0\xaf", 6), [](Reader &r) { (void)r.text(9); }), E::BadText);
     QCOMPARE(read(QByteArrayView("\x00\x00\x00\x05"
                                  "Alice",
                                  9),
                   [](Reader &r) { (void)r.username(); }),
              E::BadUsername);
-    QCOMPARE(read("ab", [](Reader &r) { (void)r.u8(); r.finish(); }), E::TrailingBytes);
+    QCOMPARE(read("ab",
+                  [](Reader &r) {
+                      (void)r.u8();
+                      r.finish();
+                  }),
+             E::TrailingBytes);
 
     // Boot-keg bodies edited by hand from a valid genesis.
     const V base = ownedCopy(m_genesis.version());
@@ -330,8 +321,8 @@ void TestDecoderMutation::hostileInputs()
     };
     // The member count: 0xFFFFFFFF with a few bytes behind it, then 5 and 2 (one member).
     QByteArray body = encodeBody(base);
-    const qsizetype countAt = 1 + 32 + 8 + 32 + 16 + 8 + 4 + base.signer.size() + 4
-                              + base.name.size() + 4 + base.topic.size() + 1;
+    const qsizetype countAt =
+        1 + 32 + 8 + 32 + 16 + 8 + 4 + base.signer.size() + 4 + base.name.size() + 4 + base.topic.size() + 1;
     QCOMPARE(qFromBigEndian<quint32>(body.constData() + countAt), 1u);
     qToBigEndian(0xFFFFFFFFu, body.data() + countAt);
     refusedAs(body.left(countAt + 8), E::TooLarge);
@@ -346,10 +337,9 @@ void TestDecoderMutation::hostileInputs()
     edited([](V &v) { v.members[0].role = Role(4); }, E::NonCanonical);
     edited([](V &v) { v.members[0].state = InviteState(2); }, E::NonCanonical);
     edited([](V &v) { v.policy = HistoryPolicy(7); }, E::NonCanonical);
-    edited([](V &v) { v.departures.push_back({"bob", DepartureKind(4), 0, {}, {}}); },
-           E::NonCanonical);
-    edited([](V &v) { v.name = "\xc0\xaf"; }, E::BadText); // overlong '/'
-    edited([](V &v) { v.name = "\xed\xa0\x80"; }, E::BadText); // a surrogate
+    edited([](V &v) { v.departures.push_back({"bob", DepartureKind(4), 0, {}, {}}); }, E::NonCanonical);
+    edited([](V &v) { v.name = "\xc0\xaf"; }, E::BadText);          // overlong '/'
+    edited([](V &v) { v.name = "\xed\xa0\x80"; }, E::BadText);      // a surrogate
     edited([](V &v) { v.topic = "\xf4\x90\x80\x80"; }, E::BadText); // above U+10FFFF
     edited([](V &v) { v.name = QByteArray(MaxRoomName + 1, 'x'); }, E::TooLarge);
     edited([](V &v) { v.signer = "Alice"; }, E::BadUsername);
@@ -370,16 +360,13 @@ void TestDecoderMutation::hostileInputs()
     };
     Error e = kegRefusal([](Keg &k) { k.type = KegType(8); });
     QCOMPARE(e.code, int(KegError::Malformed));
-    QCOMPARE(e.message,
-             QStringLiteral("keg refused: %1 (at byte 50)").arg(describe(E::NonCanonical)));
+    QCOMPARE(e.message, QStringLiteral("keg refused: %1 (at byte 50)").arg(describe(E::NonCanonical)));
     e = kegRefusal([](Keg &k) { k.author = QStringLiteral("Bob"); });
     QVERIFY2(e.message.contains(describe(E::BadUsername)), qPrintable(e.message));
     QCOMPARE(kegRefusal([](Keg &k) { k.version = 0; }).code, int(KegError::Malformed));
-    QCOMPARE(kegRefusal([](Keg &k) { k.sigAlg = SigAlg::None; }).code,
-             int(KegError::UnsignedRecord));
+    QCOMPARE(kegRefusal([](Keg &k) { k.sigAlg = SigAlg::None; }).code, int(KegError::UnsignedRecord));
     QCOMPARE(kegRefusal([](Keg &k) { k.signature.clear(); }).code, int(KegError::UnsignedRecord));
-    QCOMPARE(kegRefusal([](Keg &k) { k.sigAlg = SigAlg(9); }).code,
-             int(KegError::UnknownSignatureAlgorithm));
+    QCOMPARE(kegRefusal([](Keg &k) { k.sigAlg = SigAlg(9); }).code, int(KegError::UnknownSignatureAlgorithm));
     QCOMPARE(kegRefusal([](Keg &k) { k.signature.chop(1); }).code, int(KegError::Malformed));
 
     // Departure requests: only Left and Declined exist on the wire.
@@ -389,15 +376,11 @@ void TestDecoderMutation::hostileInputs()
         auto r = decodeDepartureRequest(encodeDepartureRequest(d));
         return r.ok() ? QStringLiteral("decoded") : r.error().message;
     };
-    const QString nonCanonical =
-        QStringLiteral("departure request refused: %1").arg(describe(E::NonCanonical));
-    QCOMPARE(requestRefusal([](DepartureRequest &d) { d.kind = DepartureKind::Removed; }),
-             nonCanonical);
+    const QString nonCanonical = QStringLiteral("departure request refused: %1").arg(describe(E::NonCanonical));
+    QCOMPARE(requestRefusal([](DepartureRequest &d) { d.kind = DepartureKind::Removed; }), nonCanonical);
     QCOMPARE(requestRefusal([](DepartureRequest &d) { d.kind = DepartureKind(9); }), nonCanonical);
-    QVERIFY(requestRefusal([](DepartureRequest &d) { d.username = "Carol"; })
-                .contains(describe(E::BadUsername)));
-    QVERIFY(requestRefusal([](DepartureRequest &d) { d.signature.chop(1); })
-                .contains(describe(E::Truncated)));
+    QVERIFY(requestRefusal([](DepartureRequest &d) { d.username = "Carol"; }).contains(describe(E::BadUsername)));
+    QVERIFY(requestRefusal([](DepartureRequest &d) { d.signature.chop(1); }).contains(describe(E::Truncated)));
 }
 
 QTEST_GUILESS_MAIN(TestDecoderMutation)

@@ -3,10 +3,10 @@
 // the body field getters; and a deterministic mutation sweep of valid frames (fixed seeds)
 // where every mutant must be refused with BadFrame or FrameTooLarge and a message, or
 // decode to a frame that re-encodes to a frame that decodes to the same thing.
+#include "mutants.h"
 #include "protocol/fields.h"
 #include "protocol/frame.h"
 #include "protocol/ops.h"
-#include "mutants.h"
 
 #include <QCborArray>
 #include <QElapsedTimer>
@@ -23,19 +23,31 @@ using tavern::testing::MutationPlan;
 
 namespace {
 
-QString s(const char *latin1) { return QString::fromLatin1(latin1); }
-QByteArray hex(const char *h) { return QByteArray::fromHex(h); }
-QByteArray text(const char *t) { return QCborValue(s(t)).toCbor(); }
+QString s(const char *latin1)
+{
+    return QString::fromLatin1(latin1);
+}
+QByteArray hex(const char *h)
+{
+    return QByteArray::fromHex(h);
+}
+QByteArray text(const char *t)
+{
+    return QCborValue(s(t)).toCbor();
+}
 
 // A request envelope {type: req, id: 7, op: ping, body: <raw>}, for hand-written bodies.
 QByteArray withBody(const QByteArray &rawBody)
 {
-    return hex("a4") + text("type") + text("req") + text("id") + hex("07") + text("op") +
-           text("ping") + text("body") + rawBody;
+    return hex("a4") + text("type") + text("req") + text("id") + hex("07") + text("op") + text("ping") + text("body")
+           + rawBody;
 }
 
 // The same with body {"a": <value given in hex>}.
-QByteArray inA(const char *hexValue) { return withBody(hex("a16161") + hex(hexValue)); }
+QByteArray inA(const char *hexValue)
+{
+    return withBody(hex("a16161") + hex(hexValue));
+}
 
 // A valid request (an error frame if asked) with one field replaced, or removed if undefined.
 QByteArray edited(const QString &key, const QCborValue &v, bool error = false)
@@ -60,10 +72,10 @@ QByteArray nested(int arrays) // body {"a": [[...[0]...]]}: the 0 sits at depth 
 
 QString sameFrame(const Frame &a, const Frame &b)
 {
-    if (a.type != b.type || a.id != b.id || a.op != b.op || a.body != b.body || a.code != b.code ||
-        a.message != b.message)
-        return s("fields differ: ") + QString::fromLatin1(encodeFrame(a).toHex()) + s(" vs ") +
-               QString::fromLatin1(encodeFrame(b).toHex());
+    if (a.type != b.type || a.id != b.id || a.op != b.op || a.body != b.body || a.code != b.code
+        || a.message != b.message)
+        return s("fields differ: ") + QString::fromLatin1(encodeFrame(a).toHex()) + s(" vs ")
+               + QString::fromLatin1(encodeFrame(b).toHex());
     return {};
 }
 
@@ -104,9 +116,9 @@ MutationPlan cborPlan()
     MutationPlan p;
     p.specialBytes = {'\x00', '\x20', '\xff', '\x9f', '\xbf', '\xc0', '\xf7', '\xf9', '\x60'};
     p.u32Lengths = false;
-    for (const char *h : {"5bffffffffffffffff", "5a7fffffff", "5a00800001", "7bffffffffffffffff", "7a00ffffff",
-                          "9bffffffffffffffff", "9a7fffffff", "bbffffffffffffffff", "ba7fffffff",
-                          "1bffffffffffffffff", "3bffffffffffffffff"})
+    for (const char *h :
+         {"5bffffffffffffffff", "5a7fffffff", "5a00800001", "7bffffffffffffffff", "7a00ffffff", "9bffffffffffffffff",
+          "9a7fffffff", "bbffffffffffffffff", "ba7fffffff", "1bffffffffffffffff", "3bffffffffffffffff"})
         p.heads.push_back(QByteArray::fromHex(h));
     return p;
 }
@@ -116,27 +128,24 @@ std::map<QString, Frame> samples()
     const QByteArray db(32, '\xdb');
     const QCborMap meta{{s("a"), QCborArray{QCborMap{{s("x"), 1}}}}}; // the 1 sits at depth 6
     return {
-        {s("request"),
-         Frame::request(17, op::KegPut,
-                        {{s("db"), db},
-                         {s("kegs"), QCborArray{QByteArray(40, 'k'), QByteArray(50, 'l')}},
-                         {s("version"), 3},
-                         {s("note"), QStringLiteral("h\u00e9llo \u2603")},
-                         {s("flags"), QCborArray{true, false, nullptr}},
-                         {s("meta"), meta}})},
+        {s("request"), Frame::request(17, op::KegPut,
+                                      {{s("db"), db},
+                                       {s("kegs"), QCborArray{QByteArray(40, 'k'), QByteArray(50, 'l')}},
+                                       {s("version"), 3},
+                                       {s("note"), QStringLiteral("h\u00e9llo \u2603")},
+                                       {s("flags"), QCborArray{true, false, nullptr}},
+                                       {s("meta"), meta}})},
         {s("response"),
-         Frame::response(17, op::KegList,
-                         {{s("kegs"), QCborArray{QCborMap{{s("id"), QByteArray(16, 'i')},
-                                                          {s("version"), 9},
-                                                          {s("keg"), QByteArray(64, 'g')}},
-                                                 QCborMap{{s("id"), QByteArray(16, 'j')}}}},
-                          {s("more"), false},
-                          {s("cursor"), qint64(12345678901)}})},
-        {s("push"),
-         Frame::push(push::Keg,
-                     {{s("db"), db}, {s("id"), QByteArray(16, 'i')}, {s("deleted"), false}})},
-        {s("error"), Frame::error(17, op::BootKegPut, ErrorCode::Conflict,
-                                  QStringLiteral("stale: head moved on to 12"), {{s("head"), 12}})},
+         Frame::response(
+             17, op::KegList,
+             {{s("kegs"),
+               QCborArray{QCborMap{{s("id"), QByteArray(16, 'i')}, {s("version"), 9}, {s("keg"), QByteArray(64, 'g')}},
+                          QCborMap{{s("id"), QByteArray(16, 'j')}}}},
+              {s("more"), false},
+              {s("cursor"), qint64(12345678901)}})},
+        {s("push"), Frame::push(push::Keg, {{s("db"), db}, {s("id"), QByteArray(16, 'i')}, {s("deleted"), false}})},
+        {s("error"), Frame::error(17, op::BootKegPut, ErrorCode::Conflict, QStringLiteral("stale: head moved on to 12"),
+                                  {{s("head"), 12}})},
     };
 }
 
@@ -153,14 +162,11 @@ private Q_SLOTS:
         for (const auto &[name, f] : samples())
             frames.push_back(f);
         frames.push_back(Frame::request(0, op::Ping));
-        frames.push_back(Frame::request(quint64(std::numeric_limits<qint64>::max()),
-                                        QString(MaxOpLength, u'o')));
+        frames.push_back(Frame::request(quint64(std::numeric_limits<qint64>::max()), QString(MaxOpLength, u'o')));
         frames.push_back(Frame::response(1, QStringLiteral("\u00e9t\u00e9 \U0001F37A")));
-        frames.push_back(
-            Frame::error(3, op::Auth, ErrorCode::AuthFailed, QString(MaxMessageLength, u'\u2603')));
+        frames.push_back(Frame::error(3, op::Auth, ErrorCode::AuthFailed, QString(MaxMessageLength, u'\u2603')));
         for (int c = 0; c < int(ErrorCode::Count); ++c)
-            frames.push_back(
-                Frame::error(quint64(c), op::KegGet, ErrorCode(c), errorName(ErrorCode(c))));
+            frames.push_back(Frame::error(quint64(c), op::KegGet, ErrorCode(c), errorName(ErrorCode(c))));
         for (const Frame &f : frames) {
             const QByteArray bytes = encodeFrame(f);
             quint64 id = 0;
@@ -174,9 +180,8 @@ private Q_SLOTS:
         // No body is an empty body; indefinite lengths and chunked strings are accepted.
         const auto noBody = decodeFrame(edited(s("body"), QCborValue()), CborLimits{});
         QVERIFY(noBody.ok() && noBody->body.isEmpty());
-        const auto chunked = decodeFrame(
-            withBody(hex("bf") + hex("7f61616162ff") + hex("5f4101420203ff") + hex("ff")),
-            CborLimits{});
+        const auto chunked =
+            decodeFrame(withBody(hex("bf") + hex("7f61616162ff") + hex("5f4101420203ff") + hex("ff")), CborLimits{});
         QVERIFY2(chunked.ok(), qPrintable(chunked.ok() ? QString() : chunked.error().message));
         QCOMPARE(chunked->body.value(s("ab")).toByteArray(), hex("010203"));
     }
@@ -197,8 +202,7 @@ private Q_SLOTS:
         QVERIFY(!decodeFrame(list(limits.maxItems - 4), limits).ok());
         const QByteArray f = encodeFrame(Frame::request(1, op::Ping));
         QVERIFY(decodeFrame(f, CborLimits{6, 100, f.size()}).ok());
-        QCOMPARE(decodeFrame(f, CborLimits{6, 100, f.size() - 1}).code(),
-                 int(ErrorCode::FrameTooLarge));
+        QCOMPARE(decodeFrame(f, CborLimits{6, 100, f.size() - 1}).code(), int(ErrorCode::FrameTooLarge));
     }
 
     void refusals_data()
@@ -208,9 +212,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("reason");
         const QByteArray valid = encodeFrame(Frame::request(7, op::Ping));
         const auto row = [&](const char *name, const QByteArray &b, const char *reason,
-                             int code = int(ErrorCode::BadFrame)) {
-            QTest::newRow(name) << b << code << s(reason);
-        };
+                             int code = int(ErrorCode::BadFrame)) { QTest::newRow(name) << b << code << s(reason); };
         row("empty", {}, "empty frame");
         row("above 8 MiB", inA("5a00800000") + QByteArray(8 << 20, 'x'), "exceeds the limit",
             int(ErrorCode::FrameTooLarge));
@@ -220,16 +222,13 @@ private Q_SLOTS:
         row("declared huge bytes", inA("5bffffffffffffffff") + "xy", "exceeds the frame limit");
         row("declared huge text", inA("7a00800001") + "xy", "exceeds the frame limit");
         row("declared huge array", inA("9bffffffffffffffff00"), "exceeds the frame limit");
-        row("declared huge map", withBody(hex("ba7fffffff") + text("k") + hex("00")),
-            "exceeds the frame limit");
+        row("declared huge map", withBody(hex("ba7fffffff") + text("k") + hex("00")), "exceeds the frame limit");
         row("huge text chunk", inA("7f7bffffffffffffffff6161ff"), "bad text string");
         row("huge bytes chunk", inA("5f5bffffffffffffffff4161ff"), "bad byte string");
         row("array cut short", inA("83000000").chopped(1), "invalid CBOR");
-        row("duplicate body key",
-            withBody(hex("a2") + text("a") + hex("00") + text("a") + hex("01")),
+        row("duplicate body key", withBody(hex("a2") + text("a") + hex("00") + text("a") + hex("01")),
             "duplicate map key \"a\"");
-        row("duplicate envelope key",
-            hex("a5") + withBody(hex("a0")).mid(1) + text("op") + text("x"),
+        row("duplicate envelope key", hex("a5") + withBody(hex("a0")).mid(1) + text("op") + text("x"),
             "duplicate map key \"op\"");
         row("trailing byte", valid + hex("00"), "1 trailing bytes");
         row("two frames", valid + valid, "trailing bytes");
@@ -263,8 +262,8 @@ private Q_SLOTS:
         row("error without code", edited(s("code"), {}, true), "needs text \"code\"");
         row("error without message", edited(s("message"), {}, true), "needs text \"code\"");
         row("error code as int", edited(s("code"), 16, true), "needs text \"code\"");
-        row("error message too long",
-            edited(s("message"), QString(MaxMessageLength + 1, u'm'), true), "needs text \"code\"");
+        row("error message too long", edited(s("message"), QString(MaxMessageLength + 1, u'm'), true),
+            "needs text \"code\"");
     }
 
     void refusals()
@@ -360,29 +359,30 @@ private Q_SLOTS:
         QElapsedTimer timer;
         timer.start();
         QVERIFY(check(original, wide, decoded, refused).isEmpty());
-        int mutants = forEachMutant(original, seed, [&](const QByteArray &m) {
-            for (const CborLimits *limits : {&wide, &tight}) {
-                const QString why =
-                    failure.isEmpty() ? check(m, *limits, decoded, refused) : QString();
-                if (!why.isEmpty())
-                    failure = s("%1 (mutant %2, limits %3)")
-                                  .arg(why, QString::fromLatin1(m.toHex()),
-                                       s(limits == &wide ? "default" : "tight"));
-            }
-        }, cborPlan());
+        int mutants = forEachMutant(
+            original, seed,
+            [&](const QByteArray &m) {
+                for (const CborLimits *limits : {&wide, &tight}) {
+                    const QString why = failure.isEmpty() ? check(m, *limits, decoded, refused) : QString();
+                    if (!why.isEmpty())
+                        failure =
+                            s("%1 (mutant %2, limits %3)")
+                                .arg(why, QString::fromLatin1(m.toHex()), s(limits == &wide ? "default" : "tight"));
+                }
+            },
+            cborPlan());
         for (int k = 0; k < 3000; ++k, ++mutants) { // and plain noise, CBOR-heavy
             QRandomGenerator rng{quint32(k)};
             QByteArray noise(int(rng.bounded(64)), '\0');
             for (char &c : noise)
                 c = char(rng.bounded(3) == 0 ? rng.bounded(256) : 0x60 + rng.bounded(0x60));
             noise.prepend(char(0xa1 + rng.bounded(4)));
-            const QString why =
-                failure.isEmpty() ? check(noise, wide, decoded, refused) : QString();
+            const QString why = failure.isEmpty() ? check(noise, wide, decoded, refused) : QString();
             if (!why.isEmpty())
                 failure = why + s(" (noise %1)").arg(QString::fromLatin1(noise.toHex()));
         }
-        qInfo("%s: %d bytes, %d mutants: %d refused, %d decoded, in %lld ms", qPrintable(sample),
-              int(original.size()), mutants, refused, decoded, qint64(timer.elapsed()));
+        qInfo("%s: %d bytes, %d mutants: %d refused, %d decoded, in %lld ms", qPrintable(sample), int(original.size()),
+              mutants, refused, decoded, qint64(timer.elapsed()));
         QVERIFY2(failure.isEmpty(), qPrintable(failure));
         QVERIFY(mutants > 10000);
         QVERIFY(refused > 0 && decoded > 100); // both branches, not only the original

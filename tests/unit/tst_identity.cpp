@@ -35,8 +35,7 @@ private Q_SLOTS:
         const SecureBytes s = generateAccountSecret();
         QCOMPARE(s.size(), AccountSecretBytes);
         const QString text = formatAccountSecret(s);
-        static const QRegularExpression shape(
-            QStringLiteral("^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){7}$"));
+        static const QRegularExpression shape(QStringLiteral("^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){7}$"));
         QVERIFY2(shape.match(text).hasMatch(), qPrintable(text));
         auto back = parseAccountSecret(text);
         QVERIFY(back.ok());
@@ -73,8 +72,7 @@ private Q_SLOTS:
             const QString text = QString(good + good).remove(QLatin1Char('-')).left(len);
             auto p = parseAccountSecret(text);
             QCOMPARE(p.code(), 2);
-            QVERIFY2(p.error().message.contains(QString::number(len)),
-                     qPrintable(p.error().message));
+            QVERIFY2(p.error().message.contains(QString::number(len)), qPrintable(p.error().message));
         }
     }
 
@@ -84,8 +82,7 @@ private Q_SLOTS:
         auto a1 = deriveIdentity(secret, QStringLiteral("alice"));
         auto a2 = deriveIdentity(secret, QStringLiteral("alice"));
         auto b = deriveIdentity(secret, QStringLiteral("bob"));
-        auto other =
-            deriveIdentity(SecureBytes::copyOf(QByteArray(20, 't')), QStringLiteral("alice"));
+        auto other = deriveIdentity(SecureBytes::copyOf(QByteArray(20, 't')), QStringLiteral("alice"));
         QVERIFY(a1.ok() && a2.ok() && b.ok() && other.ok());
         QCOMPARE(a1->username, QStringLiteral("alice"));
         QCOMPARE(a1->signing.publicKey, a2->signing.publicKey);
@@ -103,8 +100,8 @@ private Q_SLOTS:
         unsigned char salt[32], master[32], sseed[32], bseed[32], pk[32], sk[64], bpk[32], bsk[32];
         crypto_generichash(salt, 32, u(saltIn), size_t(saltIn.size()), nullptr, 0);
         QCOMPARE(crypto_pwhash(master, 32, QByteArray(20, 's').constData(), 20, salt,
-                               crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                               crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13),
+                               crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                               crypto_pwhash_ALG_ARGON2ID13),
                  0);
         crypto_kdf_derive_from_key(sseed, 32, 1, ctx::IdentityKdf, master);
         crypto_kdf_derive_from_key(bseed, 32, 2, ctx::IdentityKdf, master);
@@ -114,8 +111,8 @@ private Q_SLOTS:
         QCOMPARE(a1->box.publicKey, QByteArray(reinterpret_cast<char *>(bpk), 32));
 
         // The derived keys work.
-        QVERIFY(verify(a1->signing.publicKey, ctx::AuthChallengeSig, "c",
-                       sign(a1->signing, ctx::AuthChallengeSig, "c")));
+        QVERIFY(
+            verify(a1->signing.publicKey, ctx::AuthChallengeSig, "c", sign(a1->signing, ctx::AuthChallengeSig, "c")));
         auto opened = sealOpen(a2->box, seal(a1->box.publicKey, "k"));
         QVERIFY(opened.ok() && opened->equals("k"));
         QCOMPARE(deriveIdentity(SecureBytes::copyOf("short"), QStringLiteral("alice")).code(), 2);
@@ -183,14 +180,12 @@ private Q_SLOTS:
         QCOMPARE(normalizeUsername(QStringLiteral("  Alice \n")).value(), QStringLiteral("alice"));
         QCOMPARE(normalizeUsername(QStringLiteral("a.b_c-d9")).value(), QStringLiteral("a.b_c-d9"));
         QCOMPARE(normalizeUsername(QStringLiteral("abc")).value(), QStringLiteral("abc"));
-        QCOMPARE(normalizeUsername(QString(32, QLatin1Char('z'))).value(),
-                 QString(32, QLatin1Char('z')));
-        for (const QString &s : {QString(), QStringLiteral("ab"), QStringLiteral("  ab  "),
-                                 QString(33, QLatin1Char('z'))})
-            QCOMPARE(normalizeUsername(s).code(), 1);
+        QCOMPARE(normalizeUsername(QString(32, QLatin1Char('z'))).value(), QString(32, QLatin1Char('z')));
         for (const QString &s :
-             {QStringLiteral("1abc"), QStringLiteral(".abc"), QStringLiteral("al ice"),
-              QStringLiteral("al+ice"), QStringLiteral("j\u00f6rg"), QStringLiteral("al@ce")}) {
+             {QString(), QStringLiteral("ab"), QStringLiteral("  ab  "), QString(33, QLatin1Char('z'))})
+            QCOMPARE(normalizeUsername(s).code(), 1);
+        for (const QString &s : {QStringLiteral("1abc"), QStringLiteral(".abc"), QStringLiteral("al ice"),
+                                 QStringLiteral("al+ice"), QStringLiteral("j\u00f6rg"), QStringLiteral("al@ce")}) {
             auto r = normalizeUsername(s);
             QCOMPARE(r.code(), 2);
             QVERIFY(!r.error().message.isEmpty());

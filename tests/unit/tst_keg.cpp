@@ -48,14 +48,8 @@ class TestKeg : public QObject
     QByteArray m_otherDb = personalDbId(QStringLiteral("room-b"));
     KegAddress m_addr{m_db, newKegId(), KegType::Message, 3, 1};
 
-    Keg sealed(QByteArrayView plain = Plain) const
-    {
-        return sealKeg(m_addr, plain, m_key, Bob, m_bob);
-    }
-    KegError openCode(const Keg &k) const
-    {
-        return code(openKeg(k, m_db, m_addr.kegId, m_key, m_bob.publicKey));
-    }
+    Keg sealed(QByteArrayView plain = Plain) const { return sealKeg(m_addr, plain, m_key, Bob, m_bob); }
+    KegError openCode(const Keg &k) const { return code(openKeg(k, m_db, m_addr.kegId, m_key, m_bob.publicKey)); }
 
 private Q_SLOTS:
     void encodeDecodeRoundTrip()
@@ -85,15 +79,13 @@ private Q_SLOTS:
     void sealOpenRoundTrip()
     {
         for (int t = 0; t < int(KegType::Count); ++t) {
-            for (const QByteArray &plain :
-                 {QByteArray(), QByteArray("x"), QByteArray(100000, 'p')}) {
+            for (const QByteArray &plain : {QByteArray(), QByteArray("x"), QByteArray(100000, 'p')}) {
                 const KegAddress a{m_db, newKegId(), KegType(t), quint32(t * 7), quint64(t + 1)};
                 const Keg k = sealKeg(a, plain, m_key, Bob, m_bob);
                 QCOMPARE(k.ciphertext.size(), plain.size() + crypto::AeadTagBytes);
                 QCOMPARE(k.nonce.size(), crypto::AeadNonceBytes);
                 QCOMPARE(k.signature.size(), crypto::SignatureBytes);
-                QVERIFY(plain.size() < 8 ||
-                        !k.ciphertext.contains(plain)); // short ones may match by chance
+                QVERIFY(plain.size() < 8 || !k.ciphertext.contains(plain)); // short ones may match by chance
                 auto d = decodeKeg(encodeKeg(k));
                 QVERIFY(d.ok());
                 auto opened = openKeg(*d, m_db, a.kegId, m_key, m_bob.publicKey);
@@ -124,19 +116,16 @@ private Q_SLOTS:
         const qsizetype authorLenAt = versionAt + 8, authorAt = authorLenAt + 4;
 
         auto expected = [&](qsizetype i, const QByteArray &t) {
-            if (i == 0 || (i >= authorLenAt && i < authorAt) || (i >= ctLenAt && i < ctLenAt + 4) ||
-                (i >= sigLenAt && i < sigLenAt + 4))
+            if (i == 0 || (i >= authorLenAt && i < authorAt) || (i >= ctLenAt && i < ctLenAt + 4)
+                || (i >= sigLenAt && i < sigLenAt + 4))
                 return KegError::Malformed; // format byte and length fields: structure
             if (i == typeAt)
-                return quint8(t[i]) < quint8(KegType::Count) ? KegError::BadSignature
-                                                             : KegError::Malformed;
+                return quint8(t[i]) < quint8(KegType::Count) ? KegError::BadSignature : KegError::Malformed;
             if (i >= versionAt && i < versionAt + 8)
-                return qFromBigEndian<quint64>(t.constData() + versionAt) == 0
-                           ? KegError::Malformed
-                           : KegError::BadSignature;
+                return qFromBigEndian<quint64>(t.constData() + versionAt) == 0 ? KegError::Malformed
+                                                                               : KegError::BadSignature;
             if (i >= authorAt && i < nonceAt)
-                return isCanonicalUsername(t.mid(authorAt, 3)) ? KegError::BadSignature
-                                                               : KegError::Malformed;
+                return isCanonicalUsername(t.mid(authorAt, 3)) ? KegError::BadSignature : KegError::Malformed;
             if (i == algAt)
                 return t[i] == 0 ? KegError::UnsignedRecord : KegError::UnknownSignatureAlgorithm;
             return KegError::BadSignature; // ids, generation, nonce, ciphertext, signature
@@ -152,24 +141,21 @@ private Q_SLOTS:
                 auto d = decodeKeg(t);
                 if (!d.ok()) {
                     QVERIFY2(!d.error().message.isEmpty(), qPrintable(where));
-                    QVERIFY2(code(d) == want,
-                             qPrintable(where + QStringLiteral(": decode gave %1, want %2")
-                                                    .arg(d.code())
-                                                    .arg(int(want))));
+                    QVERIFY2(
+                        code(d) == want,
+                        qPrintable(where + QStringLiteral(": decode gave %1, want %2").arg(d.code()).arg(int(want))));
                     continue;
                 }
                 ++decodedCount;
                 QVERIFY2(encodeKeg(*d) == t, qPrintable(where)); // decoding stays canonical
                 auto opened = openKeg(*d, m_db, m_addr.kegId, m_key, m_bob.publicKey);
                 QVERIFY2(!opened.ok(), qPrintable(where + QStringLiteral(": tampered keg opened")));
-                QVERIFY2(code(opened) == want,
-                         qPrintable(where + QStringLiteral(": open gave %1, want %2")
-                                                .arg(opened.code())
-                                                .arg(int(want))));
+                QVERIFY2(
+                    code(opened) == want,
+                    qPrintable(where + QStringLiteral(": open gave %1, want %2").arg(opened.code()).arg(int(want))));
             }
         }
-        QVERIFY(decodedCount >
-                8 * (DbIdBytes + KegIdBytes + crypto::SignatureBytes)); // both paths ran
+        QVERIFY(decodedCount > 8 * (DbIdBytes + KegIdBytes + crypto::SignatureBytes)); // both paths ran
     }
 
     void signatureAlgorithmAndStripping()
@@ -223,8 +209,7 @@ private Q_SLOTS:
         QVERIFY(r.error().message.contains(QStringLiteral("format")));
         KegAddress zero = m_addr;
         zero.version = 0;
-        QCOMPARE(code(decodeKeg(encodeKeg(sealKeg(zero, Plain, m_key, Bob, m_bob)))),
-                 KegError::Malformed);
+        QCOMPARE(code(decodeKeg(encodeKeg(sealKeg(zero, Plain, m_key, Bob, m_bob)))), KegError::Malformed);
         // A non-normalised author cannot be decoded.
         const Keg upper = sealKeg(m_addr, Plain, m_key, QStringLiteral("Bob"), m_bob);
         QCOMPARE(code(decodeKeg(encodeKeg(upper))), KegError::Malformed);
@@ -234,16 +219,13 @@ private Q_SLOTS:
     void movedToAnotherDb()
     {
         const Keg k = sealed();
-        QCOMPARE(code(openKeg(k, m_otherDb, m_addr.kegId, m_key, m_bob.publicKey)),
-                 KegError::WrongDb);
+        QCOMPARE(code(openKeg(k, m_otherDb, m_addr.kegId, m_key, m_bob.publicKey)), KegError::WrongDb);
         Keg moved = k;
         moved.dbId = m_otherDb; // the server cannot re-sign
-        QCOMPARE(code(openKeg(moved, m_otherDb, m_addr.kegId, m_key, m_bob.publicKey)),
-                 KegError::BadSignature);
+        QCOMPARE(code(openKeg(moved, m_otherDb, m_addr.kegId, m_key, m_bob.publicKey)), KegError::BadSignature);
         // Even the author re-signing the moved keg cannot make it decrypt: the AEAD binds the DB.
         resign(moved, m_bob);
-        QCOMPARE(code(openKeg(moved, m_otherDb, m_addr.kegId, m_key, m_bob.publicKey)),
-                 KegError::DecryptFailed);
+        QCOMPARE(code(openKeg(moved, m_otherDb, m_addr.kegId, m_key, m_bob.publicKey)), KegError::DecryptFailed);
     }
 
     // A15: generation label or type changed.
@@ -275,12 +257,10 @@ private Q_SLOTS:
         Keg k = sealed();
         k.author = QStringLiteral("eve");
         QCOMPARE(openCode(k), KegError::BadSignature);
-        QCOMPARE(code(openKeg(k, m_db, m_addr.kegId, m_key, m_eve.publicKey)),
-                 KegError::BadSignature);
+        QCOMPARE(code(openKeg(k, m_db, m_addr.kegId, m_key, m_eve.publicKey)), KegError::BadSignature);
         // Eve re-signing Bob's ciphertext as hers is refused by the AEAD.
         resign(k, m_eve);
-        QCOMPARE(code(openKeg(k, m_db, m_addr.kegId, m_key, m_eve.publicKey)),
-                 KegError::DecryptFailed);
+        QCOMPARE(code(openKeg(k, m_db, m_addr.kegId, m_key, m_eve.publicKey)), KegError::DecryptFailed);
         auto r = openKeg(sealed(), m_db, m_addr.kegId, m_key, m_eve.publicKey);
         QCOMPARE(code(r), KegError::BadSignature);
         QVERIFY(r.error().message.contains(Bob));
@@ -295,18 +275,15 @@ private Q_SLOTS:
         QCOMPARE(code(openKeg(k, {}, m_addr.kegId, m_key, m_bob.publicKey)), KegError::WrongDb);
         QCOMPARE(code(openKeg(k, m_db, m_addr.kegId, SecureBytes::random(32), m_bob.publicKey)),
                  KegError::DecryptFailed);
-        QCOMPARE(code(openKeg(k, m_db, m_addr.kegId, SecureBytes(), m_bob.publicKey)),
-                 KegError::NoKeyForGeneration);
+        QCOMPARE(code(openKeg(k, m_db, m_addr.kegId, SecureBytes(), m_bob.publicKey)), KegError::NoKeyForGeneration);
         QCOMPARE(code(openKeg(k, m_db, m_addr.kegId, SecureBytes::random(16), m_bob.publicKey)),
                  KegError::NoKeyForGeneration);
         QCOMPARE(code(openKeg(k, m_db, m_addr.kegId, m_key, {})), KegError::BadSignature);
-        QCOMPARE(code(openKeg(k, m_db, m_addr.kegId, m_key, m_bob.publicKey.left(31))),
-                 KegError::BadSignature);
+        QCOMPARE(code(openKeg(k, m_db, m_addr.kegId, m_key, m_bob.publicKey.left(31))), KegError::BadSignature);
         // Signature checked before anything else: a forged keg never reaches the DB/id checks.
         Keg forged = k;
         forged.ciphertext[0] = char(forged.ciphertext[0] ^ 1);
-        QCOMPARE(code(openKeg(forged, m_otherDb, newKegId(), SecureBytes(), m_bob.publicKey)),
-                 KegError::BadSignature);
+        QCOMPARE(code(openKeg(forged, m_otherDb, newKegId(), SecureBytes(), m_bob.publicKey)), KegError::BadSignature);
     }
 
     void signatureContexts()
@@ -332,14 +309,13 @@ private Q_SLOTS:
         QVERIFY(personalDbId(alice) != personalDbId(Bob));
         const QByteArray dm = dmDbId(alice, Bob);
         QCOMPARE(dm.size(), DbIdBytes);
-        QCOMPARE(dm.toHex(),
-                 QByteArray("086fab92c0003fb06e9f29e19f05a9eaf21e0342d7385d9a296496548097f14a"));
+        QCOMPARE(dm.toHex(), QByteArray("086fab92c0003fb06e9f29e19f05a9eaf21e0342d7385d9a296496548097f14a"));
         QCOMPARE(dmDbId(Bob, alice), dm);
         QVERIFY(dm != dmDbId(alice, QStringLiteral("carol")));
         QVERIFY(dm != personalDbId(alice) && dm != personalDbId(Bob));
         // Length prefixes: moving a character across the boundary gives another id.
-        QVERIFY(dmDbId(QStringLiteral("abc"), QStringLiteral("defg")) !=
-                dmDbId(QStringLiteral("abcd"), QStringLiteral("efg")));
+        QVERIFY(dmDbId(QStringLiteral("abc"), QStringLiteral("defg"))
+                != dmDbId(QStringLiteral("abcd"), QStringLiteral("efg")));
         QCOMPARE(newKegId().size(), KegIdBytes);
         QVERIFY(newKegId() != newKegId());
     }

@@ -11,7 +11,10 @@ using namespace tavern;
 using namespace tavern::storage;
 
 namespace {
-crypto::SecureBytes pass(const char *s) { return crypto::SecureBytes::copyOf(QByteArrayView(s)); }
+crypto::SecureBytes pass(const char *s)
+{
+    return crypto::SecureBytes::copyOf(QByteArrayView(s));
+}
 
 QByteArray readAll(const QString &path)
 {
@@ -82,7 +85,8 @@ private Q_SLOTS:
             QVERIFY(writeAll(victim, bad));
             auto r = KeyFile::read(victim, pass("correct horse battery"));
             QVERIFY2(!r.ok(), qPrintable(QString::number(i)));
-            QVERIFY2(KeyFileError(r.code()) == KeyFileError::Damaged, qPrintable(QStringLiteral("byte %1: %2").arg(i).arg(r.error().message)));
+            QVERIFY2(KeyFileError(r.code()) == KeyFileError::Damaged,
+                     qPrintable(QStringLiteral("byte %1: %2").arg(i).arg(r.error().message)));
             QVERIFY(r.error().message.contains(QStringLiteral("damaged or was altered")));
         }
         // The nonce is bound through the AEAD: altered, the key does not open.
@@ -94,7 +98,8 @@ private Q_SLOTS:
         QByteArray badSalt = m_good;
         badSalt[30] = char(badSalt[30] ^ 0x01);
         QVERIFY(writeAll(victim, badSalt));
-        QCOMPARE(KeyFileError(KeyFile::read(victim, pass("correct horse battery")).code()), KeyFileError::WrongPassphrase);
+        QCOMPARE(KeyFileError(KeyFile::read(victim, pass("correct horse battery")).code()),
+                 KeyFileError::WrongPassphrase);
         // Truncated, padded, empty.
         for (const QByteArray &bad : {m_good.left(145), m_good + QByteArray(1, '\0'), QByteArray()}) {
             QVERIFY(writeAll(victim, bad));
@@ -103,7 +108,10 @@ private Q_SLOTS:
         // Derivation limits a file may not set: below what Tavern writes (cheap to guess) or
         // beyond SENSITIVE (a memory bomb).
         QByteArray weak = m_good;
-        weak[10 + 7] = 1; weak[10 + 6] = 0; weak[10 + 5] = 0; weak[10 + 4] = 0; // opslimit = 1
+        weak[10 + 7] = 1;
+        weak[10 + 6] = 0;
+        weak[10 + 5] = 0;
+        weak[10 + 4] = 0; // opslimit = 1
         QVERIFY(writeAll(victim, weak));
         auto r = KeyFile::read(victim, pass("correct horse battery"));
         QCOMPARE(KeyFileError(r.code()), KeyFileError::Damaged);
@@ -119,8 +127,9 @@ private Q_SLOTS:
         QCOMPARE(KeyFileError(w.code()), KeyFileError::WeakPassphrase);
         QVERIFY(!QFile::exists(path));
         // Never overwrites an existing key file (it would lose the key it holds).
-        QCOMPARE(KeyFileError(KeyFile::write(m_path, crypto::SecureBytes::random(32), pass("another passphrase")).code()),
-                 KeyFileError::Io);
+        QCOMPARE(
+            KeyFileError(KeyFile::write(m_path, crypto::SecureBytes::random(32), pass("another passphrase")).code()),
+            KeyFileError::Io);
         QCOMPARE(readAll(m_path), m_good);
         QVERIFY(KeyFile::remove(m_path).ok());
         QVERIFY(!QFile::exists(m_path));

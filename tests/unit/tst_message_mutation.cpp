@@ -25,13 +25,15 @@ using tavern::testing::MutationPlan;
 
 namespace {
 
-
-QByteArray bytesOf(char c, int n) { return QByteArray(n, c); }
+QByteArray bytesOf(char c, int n)
+{
+    return QByteArray(n, c);
+}
 
 MessagePayload message()
 {
-    return {5, bytesOf('p', 32), 3, bytesOf('h', 32), 1700000000000,
-            QStringLiteral("h\u00e9llo \u2603 \U0001F37A"), {}};
+    return {5, bytesOf('p', 32), 3, bytesOf('h', 32), 1700000000000, QStringLiteral("h\u00e9llo \u2603 \U0001F37A"),
+            {}};
 }
 
 PinEntry contactPin()
@@ -55,17 +57,10 @@ class TestMessageMutation : public QObject
         MessagePayload edit = message(), redaction = message();
         edit.counter = 6, edit.body = QStringLiteral("fixed"), edit.target = bytesOf('t', 16);
         redaction.counter = 7, redaction.body.clear(), redaction.target = bytesOf('t', 16);
-        const PinEntry room{2,
-                            bytesOf('\1', 32),
-                            PinKind::RoomHead,
-                            QStringLiteral("ab12cd"),
-                            {},
-                            9,
-                            bytesOf('\2', 32),
-                            7,
-                            {}};
-        const PinEntry verified{
-            3, bytesOf('\3', 32), PinKind::ContactVerified, QStringLiteral("carol"), {}, 0, {}, 0, {}};
+        const PinEntry room{
+            2, bytesOf('\1', 32), PinKind::RoomHead, QStringLiteral("ab12cd"), {}, 9, bytesOf('\2', 32), 7, {}};
+        const PinEntry verified{3, bytesOf('\3', 32), PinKind::ContactVerified, QStringLiteral("carol"), {}, 0, {}, 0,
+                                {}};
         return {{QStringLiteral("message"), encodeMessage(message())},
                 {QStringLiteral("edit"), encodeMessage(edit)},
                 {QStringLiteral("redaction"), encodeMessage(redaction)},
@@ -117,11 +112,9 @@ private Q_SLOTS:
                     return QStringLiteral("opens for another user");
                 auto o = openPinEntry(*k, m_alice, m_key);
                 if (o.ok() != (m == original))
-                    return o.ok()
-                               ? QStringLiteral("an altered pin keg opens")
-                               : QStringLiteral("the original does not open: ") + o.error().message;
-                if (o.ok() &&
-                    (encodePinEntry(o->first) != entry || o->second != kegContentHash(m_pinKeg)))
+                    return o.ok() ? QStringLiteral("an altered pin keg opens")
+                                  : QStringLiteral("the original does not open: ") + o.error().message;
+                if (o.ok() && (encodePinEntry(o->first) != entry || o->second != kegContentHash(m_pinKeg)))
                     return QStringLiteral("the original opens to another entry");
             } else if (sample.endsWith(u" pin")) {
                 auto e = decodePinEntry(m);
@@ -130,10 +123,9 @@ private Q_SLOTS:
                 ++decoded;
                 if (encodePinEntry(*e) != m)
                     return QStringLiteral("decodes but re-encodes to other bytes");
-                if (e->counter == 0 || e->kind >= PinKind::Count || e->previousHash.size() != 32 ||
-                    (e->kind == PinKind::RoomHead
-                         ? e->hash.size() != 32
-                         : e->kind != PinKind::ContactVerified && e->keys.size() != 64))
+                if (e->counter == 0 || e->kind >= PinKind::Count || e->previousHash.size() != 32
+                    || (e->kind == PinKind::RoomHead ? e->hash.size() != 32
+                                                     : e->kind != PinKind::ContactVerified && e->keys.size() != 64))
                     return QStringLiteral("decoded an entry outside its contract");
             } else {
                 auto d = decodeMessage(m);
@@ -142,8 +134,8 @@ private Q_SLOTS:
                 ++decoded;
                 if (encodeMessage(*d) != m)
                     return QStringLiteral("decodes but re-encodes to other bytes");
-                if (d->counter == 0 || d->previousHash.size() != 32 || d->headHash.size() != 32 ||
-                    d->target.size() != KegIdBytes || d->body.size() > MaxMessageBody)
+                if (d->counter == 0 || d->previousHash.size() != 32 || d->headHash.size() != 32
+                    || d->target.size() != KegIdBytes || d->body.size() > MaxMessageBody)
                     return QStringLiteral("decoded a message outside its contract");
             }
             return {};
@@ -155,12 +147,11 @@ private Q_SLOTS:
             if (failure.isEmpty()) {
                 const QString why = check(m);
                 if (!why.isEmpty())
-                    failure =
-                        QStringLiteral("%1 (mutant %2)").arg(why, QString::fromLatin1(m.toHex()));
+                    failure = QStringLiteral("%1 (mutant %2)").arg(why, QString::fromLatin1(m.toHex()));
             }
         });
-        qInfo("%s: %d bytes, %d mutants: %d refused, %d decoded, in %lld ms", qPrintable(sample),
-              int(original.size()), mutants, refused, decoded, qint64(timer.elapsed()));
+        qInfo("%s: %d bytes, %d mutants: %d refused, %d decoded, in %lld ms", qPrintable(sample), int(original.size()),
+              mutants, refused, decoded, qint64(timer.elapsed()));
         QVERIFY2(failure.isEmpty(), qPrintable(failure));
         QVERIFY(mutants > 3000);
         QVERIFY(refused > 0 && decoded > 1); // both branches, not only the original
@@ -180,14 +171,12 @@ private Q_SLOTS:
             [&](const QByteArray &m) {
                 if (!failure.isEmpty())
                     return;
-                const keg::Keg k =
-                    sealKeg({personalDbId(m_alice.username), newKegId(), KegType::PinLog, 0, 1}, m,
-                            m_key, m_alice.username, m_alice.signing);
+                const keg::Keg k = sealKeg({personalDbId(m_alice.username), newKegId(), KegType::PinLog, 0, 1}, m,
+                                           m_key, m_alice.username, m_alice.signing);
                 const auto o = openPinEntry(k, m_alice, m_key);
                 ++(o.ok() ? opened : refused);
                 if (o.ok() != decodePinEntry(m).ok() || (o.ok() && encodePinEntry(o->first) != m))
-                    failure = QStringLiteral("open and decode disagree on %1")
-                                  .arg(QString::fromLatin1(m.toHex()));
+                    failure = QStringLiteral("open and decode disagree on %1").arg(QString::fromLatin1(m.toHex()));
             },
             MutationPlan{{'\x00', '\xff', '\x80'}, true, {}, 100, 600});
         qInfo("%d sealed mutants: %d opened, %d refused", mutants, opened, refused);
@@ -206,12 +195,8 @@ private Q_SLOTS:
             auto r = decodePinEntry(b);
             return r.ok() ? QStringLiteral("decoded") : r.error().message;
         };
-        const auto messageRefusal = [](E e) {
-            return QStringLiteral("message refused: ") + describe(e);
-        };
-        const auto pinRefusal = [](E e) {
-            return QStringLiteral("pin log entry refused: ") + describe(e);
-        };
+        const auto messageRefusal = [](E e) { return QStringLiteral("message refused: ") + describe(e); };
+        const auto pinRefusal = [](E e) { return QStringLiteral("pin log entry refused: ") + describe(e); };
         const auto editedMessage = [&](auto &&edit) {
             MessagePayload m = message();
             edit(m);
@@ -225,22 +210,18 @@ private Q_SLOTS:
         // Messages. The body sits after 1 + 8 + 32 + 8 + 32 + 8 bytes.
         const QByteArray good = encodeMessage(message());
         const qsizetype bodyAt = 89;
-        QCOMPARE(qFromBigEndian<quint32>(good.constData() + bodyAt),
-                 quint32(message().body.toUtf8().size()));
+        QCOMPARE(qFromBigEndian<quint32>(good.constData() + bodyAt), quint32(message().body.toUtf8().size()));
         QByteArray b = good;
         b[0] = 2;
         QCOMPARE(msg(b), messageRefusal(E::UnknownFormat));
-        QCOMPARE(msg(editedMessage([](MessagePayload &m) { m.counter = 0; })),
-                 messageRefusal(E::NonCanonical));
+        QCOMPARE(msg(editedMessage([](MessagePayload &m) { m.counter = 0; })), messageRefusal(E::NonCanonical));
         QCOMPARE(msg(good + '\0'), messageRefusal(E::TrailingBytes));
         QCOMPARE(msg(good.chopped(1)), messageRefusal(E::Truncated));
         QCOMPARE(msg(QByteArray()), messageRefusal(E::Truncated));
-        QCOMPARE(msg(editedMessage(
-                     [](MessagePayload &m) { m.body = QString(MaxMessageBody + 1, u'x'); })),
+        QCOMPARE(msg(editedMessage([](MessagePayload &m) { m.body = QString(MaxMessageBody + 1, u'x'); })),
                  messageRefusal(E::TooLarge));
-        QCOMPARE(
-            msg(editedMessage([](MessagePayload &m) { m.body = QString(MaxMessageBody, u'x'); })),
-            QStringLiteral("decoded"));
+        QCOMPARE(msg(editedMessage([](MessagePayload &m) { m.body = QString(MaxMessageBody, u'x'); })),
+                 QStringLiteral("decoded"));
         b = good;
         qToBigEndian(0xFFFFFFFFu, b.data() + bodyAt);
         QCOMPARE(msg(b), messageRefusal(E::TooLarge));
@@ -263,24 +244,18 @@ private Q_SLOTS:
         b[0] = 2;
         QCOMPARE(pin(b), pinRefusal(E::UnknownFormat));
         QCOMPARE(pin(editedPin([](PinEntry &e) { e.counter = 0; })), pinRefusal(E::NonCanonical));
-        QCOMPARE(pin(editedPin([](PinEntry &e) { e.kind = PinKind(4); })),
-                 pinRefusal(E::NonCanonical));
-        QCOMPARE(pin(editedPin([](PinEntry &e) { e.subject = QString(257, u's'); })),
-                 pinRefusal(E::TooLarge));
-        QCOMPARE(pin(editedPin([](PinEntry &e) { e.keys = bytesOf('k', 65); })),
-                 pinRefusal(E::TooLarge));
+        QCOMPARE(pin(editedPin([](PinEntry &e) { e.kind = PinKind(4); })), pinRefusal(E::NonCanonical));
+        QCOMPARE(pin(editedPin([](PinEntry &e) { e.subject = QString(257, u's'); })), pinRefusal(E::TooLarge));
+        QCOMPARE(pin(editedPin([](PinEntry &e) { e.keys = bytesOf('k', 65); })), pinRefusal(E::TooLarge));
         QCOMPARE(pin(editedPin([](PinEntry &e) { e.keys.chop(1); })), pinRefusal(E::NonCanonical));
-        QCOMPARE(pin(editedPin(
-                     [](PinEntry &e) { e.kind = PinKind::KeyChangeAccepted, e.keys.clear(); })),
+        QCOMPARE(pin(editedPin([](PinEntry &e) { e.kind = PinKind::KeyChangeAccepted, e.keys.clear(); })),
                  pinRefusal(E::NonCanonical));
         QCOMPARE(pin(editedPin([](PinEntry &e) { e.kind = PinKind::RoomHead, e.keys.clear(); })),
                  pinRefusal(E::NonCanonical)); // a room pin needs its hash
-        QCOMPARE(pin(editedPin([](PinEntry &e) { e.hash = bytesOf('h', 33); })),
-                 pinRefusal(E::TooLarge));
+        QCOMPARE(pin(editedPin([](PinEntry &e) { e.hash = bytesOf('h', 33); })), pinRefusal(E::TooLarge));
         QCOMPARE(pin(entry + '\0'), pinRefusal(E::TrailingBytes));
         QCOMPARE(pin(entry.chopped(8)), pinRefusal(E::Truncated));
-        const QByteArray subjectBom =
-            editedPin([](PinEntry &e) { e.subject = QStringLiteral("bob"); });
+        const QByteArray subjectBom = editedPin([](PinEntry &e) { e.subject = QStringLiteral("bob"); });
         b = subjectBom;
         b.insert(1 + 8 + 32 + 1 + 4, "\xef\xbb\xbf"); // before "bob"
         qToBigEndian(quint32(6), b.data() + 1 + 8 + 32 + 1);

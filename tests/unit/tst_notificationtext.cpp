@@ -10,8 +10,8 @@ class TestNotificationText : public QObject
 {
     Q_OBJECT
 private:
-    static NotificationEvent msg(const QString &room, const QString &author, const QString &body,
-                                 qint64 at, const QString &kind = QStringLiteral("message"))
+    static NotificationEvent msg(const QString &room, const QString &author, const QString &body, qint64 at,
+                                 const QString &kind = QStringLiteral("message"))
     {
         return {kind, room, QStringLiteral("Design"), author, body, at};
     }

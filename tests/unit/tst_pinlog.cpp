@@ -18,14 +18,16 @@ class TestPinLog : public QObject
 private Q_SLOTS:
     void roundTrip()
     {
-        PinEntry e{1, {}, PinKind::ContactPinned, QStringLiteral("bob"), QByteArray(64, '\x7'), 0, {}, 42, QByteArray(16, '\x5')};
+        PinEntry e{1,  {}, PinKind::ContactPinned, QStringLiteral("bob"), QByteArray(64, '\x7'), 0,
+                   {}, 42, QByteArray(16, '\x5')};
         auto d = decodePinEntry(encodePinEntry(e));
         QVERIFY(d.ok());
         QCOMPARE(d->subject, QStringLiteral("bob"));
         QCOMPARE(d->keys, e.keys);
         QCOMPARE(d->device, e.device);
         QCOMPARE(encodePinEntry(*d), encodePinEntry(e));
-        PinEntry room{2, QByteArray(32, '\1'), PinKind::RoomHead, QStringLiteral("ab12"), {}, 9, QByteArray(32, '\2'), 0, {}};
+        PinEntry room{
+            2, QByteArray(32, '\1'), PinKind::RoomHead, QStringLiteral("ab12"), {}, 9, QByteArray(32, '\2'), 0, {}};
         QVERIFY(decodePinEntry(encodePinEntry(room)).ok());
         room.hash.clear();
         QVERIFY(!decodePinEntry(encodePinEntry(room)).ok()); // a room pin needs its hash
@@ -62,14 +64,16 @@ private Q_SLOTS:
         QByteArray prev(32, '\0');
         std::vector<keg::Keg> log;
         for (quint64 i = 1; i <= 3; ++i) {
-            log.push_back(sealPinEntry({i, prev, PinKind::ContactVerified, QStringLiteral("bob"), {}, 0, {}, 0, {}}, alice, key));
+            log.push_back(
+                sealPinEntry({i, prev, PinKind::ContactVerified, QStringLiteral("bob"), {}, 0, {}, 0, {}}, alice, key));
             prev = keg::kegContentHash(log.back());
         }
         // The server withholds entry 2: the gap shows.
         for (int i : {0, 2}) {
             auto o = openPinEntry(log[std::size_t(i)], alice, key);
             QVERIFY(o.ok());
-            QCOMPARE(chain.add(alice.username, o->first.counter, o->first.previousHash, o->second), Placement::Accepted);
+            QCOMPARE(chain.add(alice.username, o->first.counter, o->first.previousHash, o->second),
+                     Placement::Accepted);
         }
         QCOMPARE(chain.missing(alice.username), (QList<quint64>{2}));
     }

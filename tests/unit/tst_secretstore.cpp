@@ -62,7 +62,8 @@ private Q_SLOTS:
         env.insert(QStringLiteral("TAVERN_SECRETSTORE_CHILD"), QStringLiteral("1"));
         env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), QStringLiteral("unix:path=/nonexistent/bus"));
         env.remove(QStringLiteral("DISPLAY"));
-        const QString home = QDir::tempPath() + QStringLiteral("/tavern-nokeychain-%1").arg(QCoreApplication::applicationPid());
+        const QString home =
+            QDir::tempPath() + QStringLiteral("/tavern-nokeychain-%1").arg(QCoreApplication::applicationPid());
         QDir(home).removeRecursively();
         QVERIFY(QDir().mkpath(home));
         env.insert(QStringLiteral("HOME"), home);
