@@ -44,7 +44,7 @@ ApplicationWindow {
     // when it is ready to grab (isScreenReady). arg: "Room" or "Room/username".
     property var readyWhen: null
     function isScreenReady() {
-        return window.readyWhen === null || window.readyWhen()
+        return window.readyWhen === null || window.readyWhen() // qmllint disable type
     }
     function showScreen(screen, arg) {
         const slash = arg.indexOf("/")

@@ -15,6 +15,8 @@ packages=(
   qml6-module-qtquick-window qml6-module-qtquick-dialogs qml6-module-qttest
   # tests: a real secret service, PostgreSQL, TLS certificates, the fuzzing compiler
   dbus gnome-keyring postgresql openssl clang-14 libclang-rt-14-dev
+  # style gate (scripts/check-style.sh)
+  clang-format
 )
 
 missing=()

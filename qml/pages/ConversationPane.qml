@@ -31,7 +31,10 @@ Rectangle {
         anchors.centerIn: parent
         width: Math.min(parent.width - 64, 420)
         visible: !pane.hasRoom
+        // qmllint disable type
+        // (count is ListModel's, an anonymous base Qt 6.4's qmllint does not follow)
         title: App.rooms && App.rooms.count > 0 ? qsTr("Pick a room on the left") : qsTr("No rooms yet")
+        // qmllint enable type
         body: qsTr("Create a room and invite people by their username, or accept an invitation. Press Ctrl+K to jump to a room.")
         ActionButton {
             kind: "primary"
@@ -132,15 +135,16 @@ Rectangle {
             ScrollBar.vertical: ScrollBar {}
             property bool atEnd: true
             onMovementEnded: atEnd = atYEnd
-            onCountChanged: if (atEnd) Qt.callLater(positionViewAtEnd)
+            // (Qt.callLater is a method; Qt 6.4's qmllint takes it for a property)
+            onCountChanged: if (atEnd) Qt.callLater(positionViewAtEnd) // qmllint disable type
             onAtYBeginningChanged: if (atYBeginning && model && model.canFetchMore(model.index(-1, 0)))
                                        model.fetchMore(model.index(-1, 0))
             Connections {
                 target: App
                 function onCurrentRoomIdChanged() {
                     messages.atEnd = true
-                    Qt.callLater(messages.positionViewAtEnd)
-                    Qt.callLater(App.markRead)
+                    Qt.callLater(messages.positionViewAtEnd) // qmllint disable type
+                    Qt.callLater(App.markRead) // qmllint disable type
                 }
             }
 

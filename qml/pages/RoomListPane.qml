@@ -18,7 +18,7 @@ Rectangle {
 
     objectName: "roomListPane"
     // The first invitation's row (for openFirstInvitation), set by the list's header.
-    property Item firstInvitation: null
+    property InvitationDelegate firstInvitation: null
 
     function roomIdForName(name: string): string {
         for (let i = 0; i < list.count; ++i) {
