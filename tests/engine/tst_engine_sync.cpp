@@ -228,6 +228,38 @@ private Q_SLOTS:
         QCOMPARE(mine.back().counter, mine.at(mine.size() - 3).counter + 2);
     }
 
+    // A message typed offline is checked again when it goes out: carol writes on a plane,
+    // alice removes her meanwhile; when carol's device comes back the message fails with the
+    // reason (shown on it) and nothing reaches the room.
+    void queuedMessageOfRemovedMemberFailsWithReason()
+    {
+        auto room = m_alice->createRoom(QStringLiteral("Plane"), {}, keg::HistoryPolicy::Shared);
+        QVERIFY2(room, why(room).constData());
+        {
+            auto carol = m_world.open(QStringLiteral("carol"));
+            QVERIFY(carol);
+            QVERIFY(inviteAndJoin(*m_alice, *carol, *room));
+            QTRY_VERIFY_WITH_TIMEOUT(isMember(*carol, *room, QStringLiteral("carol")), WaitMs);
+        }
+        auto carol = m_world.open(QStringLiteral("carol"), false); // no network
+        QVERIFY(carol);
+        QVERIFY(carol->send(*room, QStringLiteral("typed on a plane")));
+        QVERIFY(m_alice->remove(*room, QStringLiteral("carol")));
+        QVERIFY(m_alice->flushOutbox(WaitMs));
+
+        carol->start();
+        QVERIFY(carol->waitForSync(WaitMs));
+        QTRY_COMPARE_WITH_TIMEOUT(failedItems(*carol), 1, WaitMs);
+        const auto mine = carol->messages(*room);
+        QCOMPARE(mine.size(), 1);
+        QCOMPARE(mine.front().delivery, client::MessageView::Delivery::Failed);
+        QVERIFY2(mine.front().error.contains(QStringLiteral("removed")), qPrintable(mine.front().error));
+        // Refused by carol's own device, not sent and refused by the server (that adds a
+        // send-failed notice).
+        for (const storage::Notice &n : carol->notices(*room))
+            QVERIFY2(n.kind != QLatin1String("send-failed"), qPrintable(n.summary));
+    }
+
     // A server that rations requests (here 10 a second) answers part of a catch-up with
     // rate_limited: the device asks again a moment later instead of stopping halfway and
     // taking itself for up to date.
