@@ -256,12 +256,16 @@ Status Session::postChange(const QByteArray &roomId, keg::KegType type, const QS
 Result<QCborMap> Session::sealQueued(const storage::OutboxItem &item, int type)
 {
     if (type != int(keg::KegType::Message) && type != int(keg::KegType::Edit) && type != int(keg::KegType::Redaction))
-        return Error{int(SessionError::Refused), QStringLiteral("the queued change is damaged in the local cache")};
+        return Error{
+            int(SessionError::Refused),
+            QStringLiteral("This message could not be sent: its copy on this device is damaged. Type it again.")};
     auto rows = m_cache.select(QStringLiteral("SELECT kind, target, body, sent_ms FROM messages WHERE db_id = ? "
                                               "AND keg_id = ?"),
                                {item.dbId, item.kegId});
     if (!rows || rows->empty())
-        return Error{int(SessionError::Refused), QStringLiteral("the queued message is missing from the local cache")};
+        return Error{
+            int(SessionError::Refused),
+            QStringLiteral("This message could not be sent: it is no longer in this device's cache. Type it again.")};
     const auto &row = rows->front();
     const int kind = row[0].toInt();
     // What allowed it when it was typed must still hold now (removed, demoted, a key changed).
@@ -270,13 +274,17 @@ Result<QCborMap> Session::sealQueued(const storage::OutboxItem &item, int type)
         return c.error();
     auto body = m_vault.open("message-body", row[2].toByteArray());
     if (!body)
-        return Error{int(SessionError::Refused), QStringLiteral("the queued message is unreadable in the local cache")};
+        return Error{int(SessionError::Refused),
+                     QStringLiteral("This message could not be sent: its copy on this device cannot be read (the local "
+                                    "key changed?). Type it again.")};
     RoomState *room = roomFor(item.dbId);
     const auto &head = room->head();
     const quint32 gen = head.version().currentGeneration();
     const crypto::SecureBytes *key = room->keys().get(gen);
     if (!key)
-        return Error{int(SessionError::NotInRoom), QStringLiteral("this device does not hold the room's current key")};
+        return Error{int(SessionError::NotInRoom),
+                     QStringLiteral("This device does not hold the room's current key yet, so the message was not "
+                                    "sent. Let the room sync, then send it again.")};
     const quint64 counter = room->authors().highest(m_identity->username) + 1;
     keg::MessagePayload payload{counter,
                                 room->authors().hashOf(m_identity->username, counter - 1),
