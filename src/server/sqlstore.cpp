@@ -1,5 +1,7 @@
 #include "sqlstore.h"
 
+#include "walbatch.h"
+
 #include <QDateTime>
 #include <QSqlError>
 #include <QUuid>
@@ -71,6 +73,8 @@ Status SqlStore::exec(const QString &sql)
 
 Status SqlStore::open()
 {
+    if (!qEnvironmentVariableIsSet("XNOWB"))
+        installWalBatchVfs();
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     m_db.setDatabaseName(m_path);
     // A writer waits for another (a backup tool, sqlite3 shell) instead of failing at once.
