@@ -89,7 +89,11 @@ Status SqlStore::open()
         if (auto r = exec(pragma); !r)
             return r;
     }
-    return migrate();
+    if (auto r = migrate(); !r)
+        return r;
+    if (!qEnvironmentVariableIsSet("XNOCK"))
+        (void)m_checkpointer.start(m_path);
+    return Ok{};
 }
 
 Status SqlStore::migrate()
@@ -131,6 +135,7 @@ void SqlStore::close()
 {
     if (!m_db.isValid())
         return;
+    m_checkpointer.stop();
     finalizeHot();
     m_queries.clear();
     if (m_db.isOpen()) {
