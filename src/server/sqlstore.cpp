@@ -89,11 +89,7 @@ Status SqlStore::open()
         if (auto r = exec(pragma); !r)
             return r;
     }
-    if (auto r = migrate(); !r)
-        return r;
-    if (!qEnvironmentVariableIsSet("XNOCK"))
-        (void)m_checkpointer.start(m_path);
-    return Ok{};
+    return migrate();
 }
 
 Status SqlStore::migrate()
@@ -135,7 +131,6 @@ void SqlStore::close()
 {
     if (!m_db.isValid())
         return;
-    m_checkpointer.stop();
     finalizeHot();
     m_queries.clear();
     if (m_db.isOpen()) {

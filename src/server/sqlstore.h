@@ -5,7 +5,6 @@
 // converts and copies every bound value and allocates per row. Owned and used by one thread.
 #pragma once
 
-#include "checkpointer.h"
 #include "migrations.h"
 #include "store.h"
 
@@ -59,12 +58,8 @@ public:
     Status insertRequest(const RequestRecord &r) override;
     Result<std::vector<RequestRecord>> requests(const QByteArray &dbId) override;
 
-    // WAL pages after which the WAL is folded back into the database (see walHook): in the
-    // background from CheckpointPages on; by the writer when a background pass left at most
-    // CheckpointTailPages, or when the WAL reached CheckpointHardPages anyway.
+    // WAL pages after which a commit folds the WAL back into the database (see walHook).
     static constexpr int CheckpointPages = 2048; // 8 MiB with 4 KiB pages
-    static constexpr int CheckpointTailPages = 512;
-    static constexpr int CheckpointHardPages = 4 * CheckpointPages;
 
 private:
     // The hot statements, prepared once with the C API (sqlstorehot.cpp).
@@ -106,9 +101,6 @@ private:
     QString m_connectionName;
     QSqlDatabase m_db;
     sqlite3 *m_handle = nullptr; // the same connection, for the C API
-    Checkpointer m_checkpointer;
-    int m_walPages = 0;     // frames in the WAL after the last commit
-    quint64 m_walEpoch = 0; // WAL restarts seen
     std::array<sqlite3_stmt *, std::size_t(Hot::Count)> m_hot{};
     QHash<QString, QSqlQuery> m_queries;
 

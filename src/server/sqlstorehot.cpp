@@ -77,32 +77,19 @@ Status SqlStore::attachHandle()
     if (!m_handle)
         return makeError(StoreError::Failed, QStringLiteral("the SQLite driver exposes no handle"));
     // Replaces SQLite's automatic checkpoint (every 1000 pages, inside the COMMIT that crosses
-    // it) by a larger one on a thread of its own (checkpointer.h): under a write load the same
-    // index pages are written again and again, and a larger WAL copies each of them back once
-    // per checkpoint instead of once per 4 MiB. Not much larger: a long WAL makes every page
-    // lookup in it slower (8 MiB measured best; docs/benchmarks.md).
+    // it) by a larger, size-triggered one: under a write load the same index pages are written
+    // again and again, and a larger WAL copies each of them back once per checkpoint instead
+    // of once per 4 MiB. Not much larger: a long WAL makes every page lookup in it slower
+    // (8 MiB measured best with time-ordered keg ids, 64 MiB best with random ones, and no
+    // checkpoint at all worst; docs/benchmarks.md). It runs right after a commit, in this thread.
     sqlite3_wal_hook(m_handle, &SqlStore::walHook, this);
     return Ok{};
 }
 
-int SqlStore::walHook(void *self, sqlite3 *db, const char *name, int pages)
+int SqlStore::walHook(void *, sqlite3 *db, const char *name, int pages)
 {
-    auto *store = static_cast<SqlStore *>(self);
-    if (pages < store->m_walPages)
-        ++store->m_walEpoch; // the WAL started over
-    store->m_walPages = pages;
-    if (pages < CheckpointPages)
-        return SQLITE_OK;
-    Checkpointer &background = store->m_checkpointer;
-    const Checkpointer::Progress p = background.progress(store->m_walEpoch);
-    // The background pass left only a little: copy it here, so the next write starts the WAL
-    // over (SQLite does that only when a writer finds every frame copied). Also when there is
-    // no background thread, or it cannot keep up.
-    const bool tail = p.log >= 0 && pages - p.copied <= CheckpointTailPages;
-    if (!background.running() || tail || pages >= CheckpointHardPages)
+    if (pages >= CheckpointPages)
         (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    else
-        background.request(store->m_walEpoch);
     return SQLITE_OK;
 }
 
