@@ -1,9 +1,11 @@
 // libFuzzer harness: the WebSocket frame codec (protocol::decodeFrame), under the default
 // limits and tight ones. A frame is refused with bad_frame or frame_too_large and a message,
-// or re-encodes to a frame that decodes to the same fields and the same bytes again.
+// or re-encodes to a frame that decodes to the same fields and the same bytes again; and the
+// server's keg.put fast path (readKegPutFrame) accepts nothing decodeFrame refuses.
 #include "fuzzsupport.h"
 
 #include "protocol/frame.h"
+#include "protocol/kegputframe.h"
 #include "protocol/ops.h"
 
 #include <QCborArray>
@@ -21,8 +23,26 @@ bool sameFrame(const Frame &a, const Frame &b)
            && a.message == b.message;
 }
 
+// The server's keg.put fast path accepts nothing decodeFrame refuses, and reads the same.
+void checkFastPath(QByteArrayView in, const CborLimits &limits)
+{
+    const auto fast = readKegPutFrame(in, limits);
+    if (!fast)
+        return;
+    const auto f = decodeFrame(in, limits);
+    FUZZ_CHECK(f.ok(), f.ok() ? QString() : f.error().message);
+    QCborArray kegs;
+    for (const QByteArray &k : fast->kegPut->kegs)
+        kegs.append(k);
+    FUZZ_CHECK(f->type == FrameType::Request && f->id == fast->id && f->op == fast->op && f->body.size() == 2
+                   && f->body.value(QStringLiteral("dbId")) == QCborValue(fast->kegPut->dbId)
+                   && f->body.value(QStringLiteral("kegs")) == QCborValue(kegs),
+               QString::fromLatin1(in.toByteArray().toHex()));
+}
+
 void checkOne(QByteArrayView in, const CborLimits &limits)
 {
+    checkFastPath(in, limits);
     quint64 id = 0xdeadbeef;
     const auto f = decodeFrame(in, limits, &id);
     if (!f) {
@@ -49,6 +69,8 @@ std::vector<QByteArray> seeds()
     const QCborMap nested{{QStringLiteral("a"), QCborArray{QCborMap{{QStringLiteral("x"), 1}}}}};
     return {
         encodeFrame(Frame::request(1, op::Ping)),
+        encodeFrame(Frame::request(
+            5, op::KegPut, {{QStringLiteral("dbId"), db}, {QStringLiteral("kegs"), QCborArray{QByteArray(40, 'k')}}})),
         encodeFrame(Frame::request(17, op::KegPut,
                                    {{QStringLiteral("db"), db},
                                     {QStringLiteral("kegs"), QCborArray{QByteArray(40, 'k'), QByteArray(9, 'l')}},

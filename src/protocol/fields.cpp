@@ -16,7 +16,11 @@ Result<QByteArray> bytesField(const QCborMap &body, const QString &key, qsizetyp
     const QCborValue v = body.value(key);
     if (!v.isByteArray())
         return bad(key, QStringLiteral("must be a byte string"));
-    QByteArray b = v.toByteArray();
+    return checkBytes(key, v.toByteArray(), minSize, maxSize);
+}
+
+Result<QByteArray> checkBytes(const QString &key, QByteArray b, qsizetype minSize, qsizetype maxSize)
+{
     if (b.size() < minSize || b.size() > maxSize)
         return bad(key, minSize == maxSize ? QStringLiteral("must be %1 bytes").arg(minSize)
                                            : QStringLiteral("must be %1 to %2 bytes").arg(minSize).arg(maxSize));
@@ -67,12 +71,21 @@ Result<QList<QByteArray>> bytesListField(const QCborMap &body, const QString &ke
     for (const QCborValue &item : a) {
         if (!item.isByteArray())
             return bad(key, QStringLiteral("must hold only byte strings"));
-        QByteArray b = item.toByteArray();
+        out.append(item.toByteArray());
+    }
+    return checkBytesList(key, std::move(out), maxCount, minSize, maxSize);
+}
+
+Result<QList<QByteArray>> checkBytesList(const QString &key, QList<QByteArray> list, qsizetype maxCount,
+                                         qsizetype minSize, qsizetype maxSize)
+{
+    if (list.size() > maxCount)
+        return bad(key, QStringLiteral("holds more than %1 items").arg(maxCount));
+    for (const QByteArray &b : list) {
         if (b.size() < minSize || b.size() > maxSize)
             return bad(key, QStringLiteral("items must be %1 to %2 bytes").arg(minSize).arg(maxSize));
-        out.append(std::move(b));
     }
-    return out;
+    return list;
 }
 
 } // namespace tavern::protocol

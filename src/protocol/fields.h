@@ -20,5 +20,10 @@ namespace tavern::protocol {
 // An array of byte strings, each minSize..maxSize, at most maxCount of them.
 [[nodiscard]] Result<QList<QByteArray>> bytesListField(const QCborMap &body, const QString &key, qsizetype maxCount,
                                                        qsizetype minSize, qsizetype maxSize);
+// The size rules of bytesField and bytesListField, for values read some other way
+// (Frame::kegPut), with the same messages.
+[[nodiscard]] Result<QByteArray> checkBytes(const QString &key, QByteArray b, qsizetype minSize, qsizetype maxSize);
+[[nodiscard]] Result<QList<QByteArray>> checkBytesList(const QString &key, QList<QByteArray> list, qsizetype maxCount,
+                                                       qsizetype minSize, qsizetype maxSize);
 
 } // namespace tavern::protocol

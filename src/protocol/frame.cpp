@@ -22,22 +22,22 @@ Error bad(const QString &why)
 
 Frame Frame::request(quint64 id, const QString &op, QCborMap body)
 {
-    return Frame{FrameType::Request, id, op, std::move(body), ErrorCode::None, {}};
+    return Frame{FrameType::Request, id, op, std::move(body), ErrorCode::None, {}, {}};
 }
 
 Frame Frame::response(quint64 id, const QString &op, QCborMap body)
 {
-    return Frame{FrameType::Response, id, op, std::move(body), ErrorCode::None, {}};
+    return Frame{FrameType::Response, id, op, std::move(body), ErrorCode::None, {}, {}};
 }
 
 Frame Frame::push(const QString &op, QCborMap body)
 {
-    return Frame{FrameType::Push, 0, op, std::move(body), ErrorCode::None, {}};
+    return Frame{FrameType::Push, 0, op, std::move(body), ErrorCode::None, {}, {}};
 }
 
 Frame Frame::error(quint64 id, const QString &op, ErrorCode code, const QString &message, QCborMap body)
 {
-    return Frame{FrameType::Error, id, op, std::move(body), code, message};
+    return Frame{FrameType::Error, id, op, std::move(body), code, message, {}};
 }
 
 QString frameTypeName(FrameType t)

@@ -9,7 +9,10 @@
 
 #include <QByteArray>
 #include <QCborMap>
+#include <QList>
 #include <QString>
+
+#include <optional>
 
 namespace tavern::protocol {
 
@@ -17,6 +20,13 @@ enum class FrameType { Request, Response, Push, Error };
 
 inline constexpr qsizetype MaxOpLength = 64;
 inline constexpr qsizetype MaxMessageLength = 4096;
+
+// keg.put's body as the server reads it from the usual shape (kegputframe.h).
+struct KegPutBody
+{
+    QByteArray dbId;
+    QList<QByteArray> kegs;
+};
 
 struct Frame
 {
@@ -26,6 +36,9 @@ struct Frame
     QCborMap body;
     ErrorCode code = ErrorCode::None; // error frames only
     QString message;                  // error frames only
+    // Set only by readKegPutFrame (the server's fast path for keg.put): the body, read
+    // directly; `body` is empty then. decodeFrame always fills `body`.
+    std::optional<KegPutBody> kegPut;
 
     [[nodiscard]] static Frame request(quint64 id, const QString &op, QCborMap body = {});
     [[nodiscard]] static Frame response(quint64 id, const QString &op, QCborMap body = {});

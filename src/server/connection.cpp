@@ -1,6 +1,7 @@
 #include "connection.h"
 
 #include "log.h"
+#include "protocol/kegputframe.h"
 
 #include <QWebSocket>
 
@@ -154,8 +155,14 @@ void Connection::onBinary(const QByteArray &message)
         return;
     }
     m_rejectedInARow = 0;
+    const protocol::CborLimits limits{6, 20000, m_limits.maxFrameBytes};
+    // Most frames are keg.put requests of one shape: read without building a QCborMap.
+    if (auto put = protocol::readKegPutFrame(message, limits)) {
+        Q_EMIT requestReceived(this, *put);
+        return;
+    }
     quint64 id = 0;
-    auto frame = protocol::decodeFrame(message, {6, 20000, m_limits.maxFrameBytes}, &id);
+    auto frame = protocol::decodeFrame(message, limits, &id);
     if (!frame) {
         send(Frame::error(id, QStringLiteral("connection"), ErrorCode(frame.error().code), frame.error().message));
         return;

@@ -172,15 +172,20 @@ void KegService::createDm(Connection &c, const Frame &req)
 
 void KegService::put(Connection &c, const Frame &req)
 {
-    auto dbId = protocol::bytesField(req.body, KDbId, keg::DbIdBytes, keg::DbIdBytes);
+    // A keg.put of the usual shape was read straight from the frame (protocol/kegputframe.h):
+    // the same rules, without a QCborMap.
+    const std::optional<protocol::KegPutBody> &fast = req.kegPut;
+    auto dbId = fast ? protocol::checkBytes(KDbId, fast->dbId, keg::DbIdBytes, keg::DbIdBytes)
+                     : protocol::bytesField(req.body, KDbId, keg::DbIdBytes, keg::DbIdBytes);
     if (!dbId)
         return c.fail(req, dbId.error());
-    const QCborValue list = req.body.value(KKegs);
-    if (list.isArray() && list.toArray().size() > m_s.config.limits.maxKegsPerRequest)
-        return c.fail(req, ErrorCode::TooManyKegs,
-                      QStringLiteral("at most %1 kegs per request").arg(m_s.config.limits.maxKegsPerRequest));
-    auto blobs = protocol::bytesListField(req.body, KKegs, m_s.config.limits.maxKegsPerRequest, 1,
-                                          m_s.config.limits.maxFrameBytes);
+    const int maxKegs = m_s.config.limits.maxKegsPerRequest;
+    const QCborValue list = fast ? QCborValue() : req.body.value(KKegs);
+    if ((fast ? fast->kegs.size() : list.isArray() ? list.toArray().size() : 0) > maxKegs)
+        return c.fail(req, ErrorCode::TooManyKegs, QStringLiteral("at most %1 kegs per request").arg(maxKegs));
+    const qsizetype maxBytes = m_s.config.limits.maxFrameBytes;
+    auto blobs = fast ? protocol::checkBytesList(KKegs, fast->kegs, maxKegs, 1, maxBytes)
+                      : protocol::bytesListField(req.body, KKegs, maxKegs, 1, maxBytes);
     if (!blobs)
         return c.fail(req, blobs.error());
     if (blobs->isEmpty())

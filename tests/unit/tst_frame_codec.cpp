@@ -6,6 +6,7 @@
 #include "mutants.h"
 #include "protocol/fields.h"
 #include "protocol/frame.h"
+#include "protocol/kegputframe.h"
 #include "protocol/ops.h"
 
 #include <QCborArray>
@@ -79,10 +80,34 @@ QString sameFrame(const Frame &a, const Frame &b)
     return {};
 }
 
+// The server's keg.put fast path against decodeFrame: whatever it accepts, decodeFrame
+// accepts too, as the same request with a body of exactly those two fields.
+QString sameAsFastPath(const QByteArray &m, const CborLimits &limits)
+{
+    const auto fast = readKegPutFrame(m, limits);
+    if (!fast)
+        return {};
+    const auto f = decodeFrame(m, limits);
+    if (!f)
+        return s("fast path accepted what decodeFrame refuses: ") + f.error().message;
+    if (!fast->kegPut || !fast->body.isEmpty())
+        return s("fast path gave no keg.put body");
+    QCborArray kegs;
+    for (const QByteArray &k : fast->kegPut->kegs)
+        kegs.append(k);
+    // Compared field by field: the two body keys may come in either order.
+    if (f->type != FrameType::Request || f->id != fast->id || f->op != fast->op || f->body.size() != 2
+        || f->body.value(s("dbId")) != QCborValue(fast->kegPut->dbId) || f->body.value(s("kegs")) != QCborValue(kegs))
+        return s("fast path and decodeFrame differ on ") + QString::fromLatin1(m.toHex());
+    return {};
+}
+
 // Checks one decoder output: a clean refusal, or a frame within the envelope rules that
 // re-encodes to a frame decoding to the same fields and the same bytes again.
 QString check(const QByteArray &m, const CborLimits &limits, int &decoded, int &refused)
 {
+    if (const QString why = sameAsFastPath(m, limits); !why.isEmpty())
+        return why;
     quint64 id = 0xdeadbeef;
     const auto f = decodeFrame(m, limits, &id);
     if (!f) {
@@ -135,6 +160,10 @@ std::map<QString, Frame> samples()
                                        {s("note"), QStringLiteral("h\u00e9llo \u2603")},
                                        {s("flags"), QCborArray{true, false, nullptr}},
                                        {s("meta"), meta}})},
+        // The shape every client upload has (the server reads it without a QCborMap).
+        {s("keg.put"),
+         Frame::request(4242, op::KegPut,
+                        {{s("dbId"), db}, {s("kegs"), QCborArray{QByteArray(60, 'k'), QByteArray(3, 'l')}}})},
         {s("response"),
          Frame::response(
              17, op::KegList,
@@ -184,6 +213,53 @@ private Q_SLOTS:
             decodeFrame(withBody(hex("bf") + hex("7f61616162ff") + hex("5f4101420203ff") + hex("ff")), CborLimits{});
         QVERIFY2(chunked.ok(), qPrintable(chunked.ok() ? QString() : chunked.error().message));
         QCOMPARE(chunked->body.value(s("ab")).toByteArray(), hex("010203"));
+    }
+
+    // The server's keg.put fast path takes exactly the usual shape, in any key order, and
+    // leaves everything else to decodeFrame (which the mutation sweep below compares it with).
+    void kegPutFastPath()
+    {
+        const QByteArray db(32, '\xdb'), k1(300, 'k'), k2(1, 'l');
+        const auto put = [&](const QByteArray &env, const QByteArray &body) {
+            return hex("a4") + env + text("body") + body;
+        };
+        const QByteArray env = text("op") + text("keg.put") + text("id") + hex("1903e8") + text("type") + text("req");
+        const QByteArray kegs = text("kegs") + hex("82") + QCborValue(k1).toCbor() + QCborValue(k2).toCbor();
+        const QByteArray dbField = text("dbId") + QCborValue(db).toCbor();
+        const QByteArray usual = put(env, hex("a2") + kegs + dbField);
+        const auto f = readKegPutFrame(usual, CborLimits{});
+        QVERIFY(f && f->kegPut);
+        QCOMPARE(f->id, quint64(1000));
+        QCOMPARE(f->op, op::KegPut);
+        QCOMPARE(f->kegPut->dbId, db);
+        QCOMPARE(f->kegPut->kegs, (QList<QByteArray>{k1, k2}));
+        QVERIFY(f->body.isEmpty());
+        QVERIFY(sameAsFastPath(usual, CborLimits{}).isEmpty());
+        QVERIFY(!readKegPutFrame(usual, CborLimits{6, 20000, usual.size() - 1})); // over the size limit
+
+        const QByteArray nearMisses[] = {
+            put(text("op") + text("keg.get") + text("id") + hex("01") + text("type") + text("req"),
+                hex("a2") + kegs + dbField),
+            put(text("op") + text("keg.put") + text("id") + hex("01") + text("type") + text("res"),
+                hex("a2") + kegs + dbField),
+            put(text("op") + text("keg.put") + text("id") + hex("1bffffffffffffffff") + text("type") + text("req"),
+                hex("a2") + kegs + dbField),
+            put(text("op") + text("keg.put") + text("op") + text("keg.put") + text("type") + text("req"),
+                hex("a2") + kegs + dbField),
+            put(env, hex("a3") + kegs + dbField + text("x") + hex("01")),
+            put(env, hex("a1") + kegs),
+            put(env, hex("a2") + dbField + dbField),
+            put(env, hex("a2") + dbField + text("kegs") + hex("82") + QCborValue(k1).toCbor() + hex("01")),
+            put(env, hex("a2") + dbField + text("kegs") + hex("9f") + QCborValue(k1).toCbor() + hex("ff")),
+            put(env, hex("a2") + dbField + text("kegs") + hex("81") + hex("5f4101ff")),
+            usual + hex("00"),
+        };
+        for (const QByteArray &m : nearMisses) {
+            QVERIFY2(!readKegPutFrame(m, CborLimits{}), qPrintable(QString::fromLatin1(m.toHex())));
+            QVERIFY(sameAsFastPath(m, CborLimits{}).isEmpty());
+        }
+        for (qsizetype n = 0; n < usual.size(); ++n)
+            QVERIFY(!readKegPutFrame(usual.first(n), CborLimits{}));
     }
 
     void limitsAreExact()
