@@ -75,7 +75,8 @@ bool readBody(Reader &r, const CborLimits &limits, KegPutBody &out)
             haveDb = true;
         } else if (key == "kegs" && !haveKegs) {
             quint64 n = 0;
-            if (!r.head(4, n) || n > quint64(limits.maxItems))
+            // Items as decodeFrame counts them: the frame's 4 entries, the body's 2, the kegs.
+            if (!r.head(4, n) || n + 6 > quint64(limits.maxItems))
                 return false;
             out.kegs.reserve(qsizetype(n));
             for (quint64 k = 0; k < n; ++k) {
@@ -96,7 +97,8 @@ bool readBody(Reader &r, const CborLimits &limits, KegPutBody &out)
 
 std::optional<Frame> readKegPutFrame(QByteArrayView bytes, const CborLimits &limits)
 {
-    if (bytes.size() > limits.maxBytes || limits.maxDepth < 3)
+    // The kegs sit at depth 4 (frame map, body map, kegs array, keg), as decodeFrame counts.
+    if (bytes.size() > limits.maxBytes || limits.maxDepth < 4)
         return std::nullopt;
     Reader r(bytes);
     quint64 entries = 0;

@@ -235,7 +235,13 @@ private Q_SLOTS:
         QCOMPARE(f->kegPut->kegs, (QList<QByteArray>{k1, k2}));
         QVERIFY(f->body.isEmpty());
         QVERIFY(sameAsFastPath(usual, CborLimits{}).isEmpty());
-        QVERIFY(!readKegPutFrame(usual, CborLimits{6, 20000, usual.size() - 1})); // over the size limit
+        // Over the size, depth (the kegs sit at 4) or item (4 + 2 + 2 kegs) limits.
+        for (const CborLimits &tight :
+             {CborLimits{6, 20000, usual.size() - 1}, CborLimits{3, 20000, 1 << 20}, CborLimits{6, 7, 1 << 20}}) {
+            QVERIFY(!readKegPutFrame(usual, tight));
+            QVERIFY(!decodeFrame(usual, tight));
+        }
+        QVERIFY(readKegPutFrame(usual, CborLimits{4, 8, usual.size()}));
 
         const QByteArray nearMisses[] = {
             put(text("op") + text("keg.get") + text("id") + hex("01") + text("type") + text("req"),
