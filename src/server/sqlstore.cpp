@@ -73,8 +73,8 @@ Status SqlStore::exec(const QString &sql)
 
 Status SqlStore::open()
 {
-    if (!qEnvironmentVariableIsSet("XNOWB"))
-        installWalBatchVfs();
+    // Every connection of this process writes its WAL through the batching shim (walbatch.h).
+    installWalBatchVfs();
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     m_db.setDatabaseName(m_path);
     // A writer waits for another (a backup tool, sqlite3 shell) instead of failing at once.
