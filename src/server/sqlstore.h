@@ -59,7 +59,7 @@ public:
     Result<std::vector<RequestRecord>> requests(const QByteArray &dbId) override;
 
     // WAL pages after which a commit folds the WAL back into the database (see walHook).
-    static constexpr int CheckpointPages = 2048; // 8 MiB with 4 KiB pages
+    static constexpr int CheckpointPages = 4096; // 16 MiB with 4 KiB pages
 
 private:
     // The hot statements, prepared once with the C API (sqlstorehot.cpp).

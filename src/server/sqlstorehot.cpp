@@ -80,8 +80,8 @@ Status SqlStore::attachHandle()
     // it) by a larger, size-triggered one: under a write load the same index pages are written
     // again and again, and a larger WAL copies each of them back once per checkpoint instead
     // of once per 4 MiB. Not much larger: a long WAL makes every page lookup in it slower
-    // (8 MiB measured best with time-ordered keg ids, 64 MiB best with random ones, and no
-    // checkpoint at all worst; docs/benchmarks.md). It runs right after a commit, in this thread.
+    // (16 MiB measured best once WAL writes were batched, 8 MiB before; 64 MiB and no checkpoint
+    // at all were worse; docs/benchmarks.md). It runs right after a commit, in this thread.
     sqlite3_wal_hook(m_handle, &SqlStore::walHook, this);
     return Ok{};
 }
