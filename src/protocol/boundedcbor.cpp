@@ -1,5 +1,6 @@
 #include "boundedcbor.h"
 
+#include "cborhead.h"
 #include "errors.h"
 
 #include <QCborArray>
@@ -33,27 +34,7 @@ public:
 
 private:
     // The head of one item: major type and argument; false for indefinite or reserved forms.
-    bool head(int &major, quint64 &arg)
-    {
-        if (m_p >= m_end)
-            return false;
-        const uchar b = *m_p++;
-        major = b >> 5;
-        const int info = b & 0x1f;
-        if (info < 24) {
-            arg = quint64(info);
-            return true;
-        }
-        if (info > 27)
-            return false; // reserved or indefinite
-        const int n = 1 << (info - 24);
-        if (m_end - m_p < n)
-            return false;
-        arg = 0;
-        for (int i = 0; i < n; ++i)
-            arg = (arg << 8) | *m_p++;
-        return true;
-    }
+    bool head(int &major, quint64 &arg) { return readCborHead(m_p, m_end, major, arg); }
 
     bool string(quint64 len, bool text)
     {

@@ -1,5 +1,6 @@
 #include "kegputframe.h"
 
+#include "cborhead.h"
 #include "ops.h"
 
 #include <cstring>
@@ -21,22 +22,8 @@ public:
     // One head of the given major type with a definite argument.
     bool head(int major, quint64 &arg)
     {
-        if (m_p >= m_end || (*m_p >> 5) != major)
-            return false;
-        const int info = *m_p++ & 0x1f;
-        if (info < 24) {
-            arg = quint64(info);
-            return true;
-        }
-        if (info > 27)
-            return false;
-        const int n = 1 << (info - 24);
-        if (m_end - m_p < n)
-            return false;
-        arg = 0;
-        for (int i = 0; i < n; ++i)
-            arg = (arg << 8) | *m_p++;
-        return true;
+        int found = -1;
+        return readCborHead(m_p, m_end, found, arg) && found == major;
     }
 
     // A byte (major 2) or text (major 3) string; its bytes stay in the frame.
