@@ -204,6 +204,39 @@ private Q_SLOTS:
         QCOMPARE(a->request(op::KegPut, putBody(db, {makeKeg(m_alice, db, keg::newKegId(), 1, "x")})).code,
                  ErrorCode::BadKeg);
         QCOMPARE(a->request(op::KegPut, putBody(db, {})).code, ErrorCode::BadRequest);
+
+        // The server reads keg.puts of the usual shape straight from the frame and any other
+        // shape (here: one more body field) through the general decoder: same answers.
+        const auto bothPaths = [&](const QCborMap &body) {
+            QCborMap withNote = body;
+            withNote.insert(QStringLiteral("note"), 1);
+            return std::pair{a->request(op::KegPut, body), a->request(op::KegPut, withNote)};
+        };
+        for (const QCborMap &bad : {putBody(QByteArray(31, 'x'), {makeKeg(m_carol, db, keg::newKegId(), 1, "x")}),
+                                    putBody(db, many), putBody(db, {QByteArray("not a keg")}), putBody(db, {})}) {
+            const auto [fast, general] = bothPaths(bad);
+            QVERIFY(fast.type == protocol::FrameType::Error);
+            QCOMPARE(general.code, fast.code);
+            QCOMPARE(general.message, fast.message);
+        }
+        const QByteArray first = makeKeg(m_carol, db, keg::newKegId(), 1, "one");
+        const QByteArray second = makeKeg(m_carol, db, keg::newKegId(), 1, "two");
+        const auto fastOk = a->request(op::KegPut, putBody(db, {first}));
+        QCborMap otherShape = putBody(db, {second});
+        otherShape.insert(QStringLiteral("note"), 1);
+        const auto generalOk = a->request(op::KegPut, otherShape);
+        QCOMPARE(fastOk.type, protocol::FrameType::Response);
+        QCOMPARE(generalOk.type, protocol::FrameType::Response);
+        const auto cv = [](const protocol::Frame &r) {
+            return r.body.value(QStringLiteral("results"))
+                .toArray()
+                .at(0)
+                .toMap()
+                .value(QStringLiteral("collectionVersion"))
+                .toInteger();
+        };
+        QCOMPARE(cv(generalOk), cv(fastOk) + 1);
+
         QCborMap noDb;
         noDb.insert(QStringLiteral("dbId"), QByteArray(31, 'x'));
         QCOMPARE(a->request(op::KegList, noDb).code, ErrorCode::BadRequest);
