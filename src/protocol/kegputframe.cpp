@@ -3,7 +3,6 @@
 #include "cborhead.h"
 #include "ops.h"
 
-#include <cstring>
 #include <limits>
 
 namespace tavern::protocol {
@@ -18,6 +17,7 @@ public:
     {}
 
     bool atEnd() const { return m_p == m_end; }
+    quint64 remaining() const { return quint64(m_end - m_p); }
 
     // One head of the given major type with a definite argument.
     bool head(int major, quint64 &arg)
@@ -62,8 +62,9 @@ bool readBody(Reader &r, const CborLimits &limits, KegPutBody &out)
             haveDb = true;
         } else if (key == "kegs" && !haveKegs) {
             quint64 n = 0;
-            // Items as decodeFrame counts them: the frame's 4 entries, the body's 2, the kegs.
-            if (!r.head(4, n) || n + 6 > quint64(limits.maxItems))
+            // Every keg takes a byte at least; items as decodeFrame counts them: the frame's 4
+            // entries, the body's 2 and the kegs (no overflow: n is below the frame size).
+            if (!r.head(4, n) || n > r.remaining() || qint64(n) + 6 > qint64(limits.maxItems))
                 return false;
             out.kegs.reserve(qsizetype(n));
             for (quint64 k = 0; k < n; ++k) {

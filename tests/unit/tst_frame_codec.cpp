@@ -259,6 +259,10 @@ private Q_SLOTS:
             put(env, hex("a2") + dbField + text("kegs") + hex("9f") + QCborValue(k1).toCbor() + hex("ff")),
             put(env, hex("a2") + dbField + text("kegs") + hex("81") + hex("5f4101ff")),
             usual + hex("00"),
+            // Declared keg counts the frame cannot hold, one of them overflowing count + 6.
+            put(env, hex("a2") + dbField + text("kegs") + hex("9bffffffffffffffff")),
+            put(env, hex("a2") + dbField + text("kegs") + hex("9bfffffffffffffffa") + QCborValue(k2).toCbor()),
+            put(env, hex("a2") + dbField + text("kegs") + hex("9903e8") + QCborValue(k2).toCbor()),
         };
         for (const QByteArray &m : nearMisses) {
             QVERIFY2(!readKegPutFrame(m, CborLimits{}), qPrintable(QString::fromLatin1(m.toHex())));
