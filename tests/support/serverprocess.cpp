@@ -4,12 +4,16 @@
 #include <QTest>
 
 #include <csignal>
+#include <sys/prctl.h>
 
 namespace tavern::test {
 
 ServerProcess::ServerProcess(QStringList extraArgs) : m_extraArgs(std::move(extraArgs))
 {
     m_process.setProgram(QStringLiteral(TAVERN_SERVER_BINARY));
+    // The server dies with the test process, also when that one dies without running
+    // destructors (an unhandled exception, a crash): no server is left running behind it.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
 }
 
 ServerProcess::~ServerProcess()
