@@ -41,20 +41,8 @@ for b in "$server_bin" "$cli_bin" "$app_bin"; do
   [ -x "$b" ] || { echo "missing $b: build the tavern, tavern-server and tavern-cli targets first"; exit 1; }
 done
 export QT_QPA_PLATFORM=offscreen LANG=${SCREENSHOT_LANG:-en_GB.UTF-8} LC_ALL=
-work=$(mktemp -d)
-server_pid=
-trap '[ -n "$server_pid" ] && kill $server_pid 2>/dev/null; rm -rf "$work"' EXIT
-
-"$server_bin" --listen 127.0.0.1:0 --storage "sqlite:$work/server.sqlite" >"$work/server.log" 2>&1 &
-server_pid=$!
-port=
-for _ in $(seq 100); do
-  port=$(sed -n 's/.*listening host=127.0.0.1 port=\([0-9]*\).*/\1/p' "$work/server.log")
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "server did not start"; cat "$work/server.log"; exit 1; }
-url="ws://127.0.0.1:$port"
+# The server on a free port with a fresh SQLite in $work (removed on exit), as the e2e tests do.
+source "$root/tests/e2e/startserver.sh"
 echo "server at $url"
 
 cli() { local who=$1; shift; "$cli_bin" --profile "$work/$who" "$@" >/dev/null; }

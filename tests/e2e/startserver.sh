@@ -1,6 +1,6 @@
-# Sourced by the e2e scripts (after `server_bin=...`): a real tavern-server on a free loopback
-# port with a fresh SQLite in a temporary $work. Sets work, server_pid and url; on exit stops
-# the server and removes $work.
+# Sourced by the e2e scripts and scripts/screenshots.sh (after `server_bin=...`): a real
+# tavern-server on a free loopback port with a fresh SQLite in a temporary $work. Sets work,
+# server_pid and url; on exit stops the server and removes $work.
 work=$(mktemp -d)
 server_pid=
 trap '[ -n "$server_pid" ] && kill $server_pid 2>/dev/null; rm -rf "$work"' EXIT
