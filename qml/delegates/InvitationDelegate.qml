@@ -13,6 +13,7 @@ ItemDelegate {
     required property string roomName
     required property string inviter
     required property int inviterTrust
+    required property bool expired
     required property var memberNames
     required property int memberCount
     required property int history

@@ -9,7 +9,7 @@ DialogBase {
     id: dialog
 
     // An InvitationModel row: roomId, roomName, inviter, inviterTrust, memberNames,
-    // memberCount, history.
+    // memberCount, history, expired.
     property var invitation: ({})
     readonly property string roomId: invitation.roomId || ""
     readonly property var memberNames: invitation.memberNames || []
@@ -77,6 +77,14 @@ DialogBase {
             }
         }
         Text {
+            objectName: "invitationExpired"
+            Layout.fillWidth: true
+            wrapMode: Text.Wrap
+            visible: dialog.invitation.expired === true
+            text: qsTr("This invitation may be old: the server shows this room older than your devices already saw it. It can't be accepted now.")
+            color: Theme.warning
+        }
+        Text {
             Layout.fillWidth: true
             wrapMode: Text.Wrap
             visible: (dialog.invitation.inviterTrust || 0) === 3
@@ -102,6 +110,7 @@ DialogBase {
             ActionButton {
                 objectName: "acceptInvitationButton"
                 kind: "primary"
+                enabled: dialog.invitation.expired !== true
                 text: qsTr("Accept")
                 onClicked: { dialog.acceptInvitation(dialog.roomId); dialog.close() }
             }

@@ -182,7 +182,8 @@ Rectangle {
                             width: list.width
                             onClicked: pane.openInvitation({ roomId: inv.roomId, roomName: inv.roomName, inviter: inv.inviter,
                                                               inviterTrust: inv.inviterTrust, memberNames: inv.memberNames,
-                                                              memberCount: inv.memberCount, history: inv.history })
+                                                              memberCount: inv.memberCount, history: inv.history,
+                                                              expired: inv.expired })
                         }
                     }
                     Text {

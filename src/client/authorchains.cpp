@@ -5,11 +5,13 @@
 namespace tavern::client {
 
 Placement AuthorChains::add(const QString &author, quint64 counter, const QByteArray &previousHash,
-                            const QByteArray &hash)
+                            const QByteArray &hash, quint64 headVersion)
 {
     Chain &c = m_chains[author];
-    if (c.departed && counter > c.departedAt)
-        return Placement::AfterDeparture;
+    for (const auto &[version, last] : c.departures) {
+        if (headVersion < version && counter > last)
+            return Placement::AfterDeparture;
+    }
     auto it = c.entries.find(counter);
     if (it != c.entries.end())
         return it->second.hash == hash ? Placement::Duplicate : Placement::Equivocation;
@@ -44,18 +46,9 @@ QList<quint64> AuthorChains::missing(const QString &author, bool fromFirstHeld) 
     return out;
 }
 
-void AuthorChains::setDeparted(const QString &author, quint64 lastCounter)
+void AuthorChains::setDeparted(const QString &author, quint64 lastCounter, quint64 atVersion)
 {
-    Chain &c = m_chains[author];
-    c.departed = true;
-    c.departedAt = lastCounter;
-}
-
-void AuthorChains::clearDeparted(const QString &author)
-{
-    auto it = m_chains.find(author);
-    if (it != m_chains.end())
-        it->departed = false;
+    m_chains[author].departures.emplace_back(atVersion, lastCounter);
 }
 
 quint64 AuthorChains::highest(const QString &author) const

@@ -8,7 +8,9 @@
 #include <QList>
 #include <QString>
 
+#include <limits>
 #include <map>
+#include <vector>
 
 namespace tavern::client {
 
@@ -23,17 +25,20 @@ enum class Placement {
 class AuthorChains
 {
 public:
-    // Records a message whose signature and membership were already verified.
+    // Records a message whose signature and membership were already verified. headVersion:
+    // the room version the message names (max: already judged, e.g. read back from the cache).
     [[nodiscard]] Placement add(const QString &author, quint64 counter, const QByteArray &previousHash,
-                                const QByteArray &hash);
+                                const QByteArray &hash, quint64 headVersion = std::numeric_limits<quint64>::max());
     // Counters below the author's highest that never arrived ("message missing" markers).
     // fromFirstHeld: count only from the lowest counter held, for a reader who joined later
     // without the earlier keys (the author's older messages are unreadable by design, not
     // missing).
     [[nodiscard]] QList<quint64> missing(const QString &author, bool fromFirstHeld = false) const;
-    // The (counter, hash) an author ended with, from a boot-keg departure record.
-    void setDeparted(const QString &author, quint64 lastCounter);
-    void clearDeparted(const QString &author); // re-invited later
+    // The counter an author ended with, from the departure record of room version atVersion.
+    // A later message naming a version before atVersion is AfterDeparture; a member invited
+    // back posts again under the versions that list them (their membership is checked by the
+    // caller against the version the message names).
+    void setDeparted(const QString &author, quint64 lastCounter, quint64 atVersion);
     [[nodiscard]] quint64 highest(const QString &author) const;
     [[nodiscard]] QByteArray hashOf(const QString &author, quint64 counter) const;
 
@@ -46,8 +51,7 @@ private:
     struct Chain
     {
         std::map<quint64, Entry> entries;
-        quint64 departedAt = 0; // 0: still a member
-        bool departed = false;
+        std::vector<std::pair<quint64, quint64>> departures; // (room version, last counter)
     };
     QHash<QString, Chain> m_chains;
 };

@@ -207,7 +207,8 @@ Status Session::canWrite(const QByteArray &roomId, keg::Privilege need)
                                         "accept the new key before sending.")
                              .arg(name)};
     }
-    if (!room->keys().get(head.version().currentGeneration()))
+    // (A room the guard holds takes the message into the outbox: it waits there for the key.)
+    if (!room->keys().get(head.version().currentGeneration()) && !m_guard.held(roomId))
         return Error{int(SessionError::Refused),
                      QStringLiteral("This device does not hold the room's current key yet.")};
     return Ok{};
@@ -266,6 +267,8 @@ Result<QCborMap> Session::sealQueued(const storage::OutboxItem &item, int type)
         return Error{
             int(SessionError::Refused),
             QStringLiteral("This message could not be sent: it is no longer in this device's cache. Type it again.")};
+    if (m_guard.blocks(item.dbId, protocol::op::KegPut))
+        return Error{int(SessionError::Busy), m_guard.reason(item.dbId)}; // waits in the outbox
     const auto &row = rows->front();
     const int kind = row[0].toInt();
     // What allowed it when it was typed must still hold now (removed, demoted, a key changed).
@@ -362,6 +365,8 @@ Status Session::markRead(const QByteArray &roomId, const QByteArray &kegId)
 {
     if (auto c = canWrite(roomId, keg::Privilege::SendReceipt); !c)
         return c;
+    if (m_guard.blocks(roomId, protocol::op::KegPut)) // sealed now: not while the room is held
+        return Error{int(SessionError::Busy), m_guard.reason(roomId)};
     const auto target = messageTarget(roomId, kegId);
     if (!target || target->kind != KindMessage)
         return Error{int(SessionError::Refused), QStringLiteral("There is no such message in this room.")};

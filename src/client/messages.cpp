@@ -90,8 +90,16 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKe
     if (!plain) {
         switch (keg::KegError(plain.code())) {
         case keg::KegError::NoKeyForGeneration:
-            if (keg->generation <= room->head().version().currentGeneration())
-                return Ok{}; // history from before this user joined (since-join): not readable by design
+            if (keg->generation <= room->head().version().currentGeneration()) {
+                // History from before this user joined (since-join) is not readable by design;
+                // a generation the signed chain sealed to this user and that is missing is not.
+                if (!room->expectsKey(keg->generation, m_identity->username))
+                    return Ok{};
+                return quarantine(QStringLiteral("it uses key generation %1, which the room sealed to you but this "
+                                                 "device could not open")
+                                      .arg(keg->generation),
+                                  QStringLiteral("keys-inconsistent"));
+            }
             return quarantine(QStringLiteral("it uses key generation %1, which no room version you verified "
                                              "has started")
                                   .arg(keg->generation),
@@ -150,7 +158,7 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKe
                           QStringLiteral("unauthorised-change"));
     const QByteArray &hash = opened->contentHash;
     const quint64 highest = room->authors().highest(keg->author);
-    switch (room->authors().add(keg->author, msg->counter, msg->previousHash, hash)) {
+    switch (room->authors().add(keg->author, msg->counter, msg->previousHash, hash, msg->headVersion)) {
     case Placement::Duplicate: {
         // Shown once (A13). The same keg again at a later place in the collection is the
         // server replaying it (an honest server moves a keg only when its version changes).

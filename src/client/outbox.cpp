@@ -49,8 +49,13 @@ void Session::pumpOutbox()
     auto pending = m_cache.outbox(true);
     if (!pending || pending->empty())
         return;
+    // Items of a room the guard holds wait (roomguard.h); the others go out in order.
+    const auto next = std::find_if(pending->begin(), pending->end(),
+                                   [this](const storage::OutboxItem &i) { return !m_guard.blocks(i.dbId, i.op); });
+    if (next == pending->end())
+        return;
     m_pumping = true;
-    sendItem(pending->front(), [this](bool stop) {
+    sendItem(*next, [this](bool stop) {
         m_pumping = false;
         Q_EMIT outboxChanged();
         if (!stop)
@@ -96,6 +101,8 @@ void Session::sendItem(const storage::OutboxItem &item, std::function<void(bool 
             payload = QCborMap{{QStringLiteral("dbId"), item.dbId}, {QStringLiteral("version"), sent->encode()}};
         } else {
             auto built = buildBootKegEdit(payload);
+            if (!built && built.code() == int(SessionError::Busy))
+                return done(true); // held meanwhile: kept queued
             if (!built) {
                 (void)m_cache.setOutboxState(item.id, storage::OutboxState::Failed, built.error().message);
                 return done(false);

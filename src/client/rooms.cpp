@@ -29,6 +29,10 @@ Status Session::loadRooms()
         for (const auto &r : *rows)
             m_revoked.insert(QByteArray::fromHex(r[0].toString().mid(8).toLatin1()));
     }
+    if (auto rows = m_cache.select(QStringLiteral("SELECT key, value FROM meta WHERE key LIKE 'declined:%'"))) {
+        for (const auto &r : *rows)
+            m_declined.insert(QByteArray::fromHex(r[0].toString().mid(9).toLatin1()), r[1].toByteArray().toULongLong());
+    }
     for (const QByteArray &roomId : *ids) {
         auto versions = m_cache.bootKegs(roomId);
         if (!versions || versions->empty())
@@ -63,6 +67,13 @@ Status Session::loadRooms()
                 (void)room->authors().add(r[0].toString(), r[1].toULongLong(), r[2].toByteArray(), r[3].toByteArray());
         }
         m_rooms[roomId] = std::move(room);
+        if (auto bad = m_cache.meta(QStringLiteral("keys-inconsistent:%1").arg(hex(roomId))); bad && *bad) {
+            m_keysBadGeneration.insert(roomId, quint32((*bad)->toUInt()));
+            m_guard.set(roomId, Hold::KeysInconsistent,
+                        QStringLiteral("The key sealed for you in this room does not open. Messages wait until an "
+                                       "admin starts a new key (Rotate key)."));
+        }
+        judgeRoom(roomId);
         // Changes and receipts still waiting for the message they name.
         if (auto rows = m_cache.select(
                 QStringLiteral("SELECT target FROM messages c WHERE c.db_id = ? AND c.kind IN (1, 2, 3) AND NOT EXISTS "
@@ -104,8 +115,14 @@ QList<RoomSummary> Session::rooms() const
         const keg::Member *m = v.member(me);
         if (!m)
             continue; // departed: kept in the cache, not listed
-        out.append({id, QString::fromUtf8(v.name), QString::fromUtf8(v.topic), m->state == keg::InviteState::Invited,
-                    v.version, int(v.members.size())});
+        const bool invited = m->state == keg::InviteState::Invited;
+        // Declined during this invitation (a re-invitation is a later version): not offered again.
+        if (invited && m_declined.contains(id) && m_declined.value(id) >= m->sinceVersion)
+            continue;
+        RoomSummary r{id, QString::fromUtf8(v.name), QString::fromUtf8(v.topic), invited, false,
+                      v.version, int(v.members.size())};
+        r.expired = invited && m_guard.blocks(id, protocol::op::BootKegPut);
+        out.append(r);
     }
     return out;
 }
@@ -182,6 +199,16 @@ Status Session::setSettings(const QByteArray &roomId, const keg::RoomSettings &s
     return enqueue(roomId, {}, protocol::op::BootKegPut, i);
 }
 
+Status Session::rotateKey(const QByteArray &roomId)
+{
+    const RoomState *room = roomFor(roomId);
+    const keg::Member *me = room && room->started() ? room->head().version().member(m_identity->username.toUtf8())
+                                                    : nullptr;
+    if (!me || me->state != keg::InviteState::Joined || !keg::roleAllows(me->role, keg::Privilege::Rekey))
+        return Error{int(SessionError::Refused), QStringLiteral("Only an admin of this room can start a new key.")};
+    return enqueue(roomId, {}, protocol::op::BootKegPut, intent(QStringLiteral("rekey"), roomId));
+}
+
 Status Session::decline(const QByteArray &roomId)
 {
     return depart(roomId, keg::DepartureKind::Declined);
@@ -196,8 +223,16 @@ Status Session::depart(const QByteArray &roomId, keg::DepartureKind kind)
     RoomState *room = roomFor(roomId);
     if (!room || !room->started())
         return Error{int(SessionError::NotInRoom), QStringLiteral("You are not in this room.")};
-    const auto req = keg::signDepartureRequest(roomId, m_identity->username, kind, room->head().version().version,
-                                               m_identity->signing);
+    const quint64 at = room->head().version().version;
+    const auto req = keg::signDepartureRequest(roomId, m_identity->username, kind, at, m_identity->signing);
+    if (kind == keg::DepartureKind::Declined) {
+        // Remembered, so the same invitation is never offered again (a restart, or a server
+        // that keeps serving it).
+        if (auto r = m_cache.setMeta(QStringLiteral("declined:%1").arg(hex(roomId)), QByteArray::number(at)); !r)
+            return r;
+        m_declined.insert(roomId, at);
+        Q_EMIT roomChanged(roomId);
+    }
     QCborMap body;
     body.insert(QStringLiteral("dbId"), roomId);
     body.insert(QStringLiteral("request"), keg::encodeDepartureRequest(req));
@@ -214,8 +249,10 @@ void Session::pumpDepartures(const QByteArray &roomId)
     RoomState *room = roomFor(roomId);
     if (!room || !room->started())
         return;
+    // Every joined member asks: whoever knows of a departure holds its messages (the leaver
+    // still has the key) until the removal with a new key is in the chain.
     const keg::Member *me = room->head().version().member(m_identity->username.toUtf8());
-    if (!me || me->state != keg::InviteState::Joined || !keg::roleAllows(me->role, keg::Privilege::ProcessDeparture))
+    if (!me || me->state != keg::InviteState::Joined)
         return;
     QCborMap body;
     body.insert(QStringLiteral("dbId"), roomId);
@@ -225,20 +262,33 @@ void Session::pumpDepartures(const QByteArray &roomId)
         RoomState *current = roomFor(roomId);
         // Looked up again: the head may have moved on (even removed us) while we asked.
         const keg::Member *self = current ? current->head().version().member(m_identity->username.toUtf8()) : nullptr;
+        if (!self || self->state != keg::InviteState::Joined)
+            return;
+        QSet<QByteArray> pending;
         for (const QCborValue &v : r->value(QStringLiteral("requests")).toArray()) {
             const QByteArray request = v.toMap().value(QStringLiteral("request")).toByteArray();
             auto req = keg::decodeDepartureRequest(request);
-            if (!req || !self)
+            if (!req || req->roomId != roomId)
                 continue;
+            // Only the member's own signature, made during this membership, counts: the server
+            // can neither invent a departure nor replay one from an earlier membership.
             const keg::Member *who = current->head().version().member(req->username);
-            const bool mine =
-                who && (who->invitedBy == m_identity->username.toUtf8() || self->role == keg::Role::Admin);
-            if (!mine)
+            if (!who || req->atVersion < who->sinceVersion || !keg::verifyDepartureRequest(*req, who->signPublicKey))
+                continue;
+            pending.insert(req->username);
+            // Never the leaver: the removal starts a key they must not learn (decision 4).
+            if (req->username == m_identity->username.toUtf8())
+                continue;
+            // Any member whose role may complete departures carries it (a race between
+            // several is settled by the server's head check; the losers find it done).
+            if (!keg::roleAllows(self->role, keg::Privilege::ProcessDeparture))
                 continue;
             QCborMap i = intent(QStringLiteral("depart"), roomId);
             i.insert(QStringLiteral("request"), request);
             (void)enqueue(roomId, {}, protocol::op::BootKegPut, i);
         }
+        m_guard.setPendingDepartures(roomId, pending);
+        Q_EMIT roomChanged(roomId);
         pumpOutbox();
     });
 }
@@ -251,6 +301,8 @@ Result<QCborMap> Session::buildBootKegEdit(const QCborMap &i)
     RoomState *room = roomFor(roomId);
     if (!room || !room->started())
         return Error{int(SessionError::NotInRoom), QStringLiteral("This device has not synced the room.")};
+    if (m_guard.blocks(roomId, protocol::op::BootKegPut))
+        return Error{int(SessionError::Busy), m_guard.reason(roomId)}; // never built on a head in doubt
     keg::BootKegBuilder b(room->head(), *m_identity, room->keys());
     const QString action = i.value(QStringLiteral("action")).toString();
     const QString user = i.value(QStringLiteral("username")).toString();
@@ -267,6 +319,8 @@ Result<QCborMap> Session::buildBootKegEdit(const QCborMap &i)
         step = b.remove(user, last, room->authors().hashOf(user, last));
     } else if (action == QLatin1String("role")) {
         step = b.setRole(user, keg::Role(i.value(QStringLiteral("role")).toInteger()));
+    } else if (action == QLatin1String("rekey")) {
+        b.rekey();
     } else if (action == QLatin1String("settings")) {
         b.setSettings({i.value(QStringLiteral("name")).toString(), i.value(QStringLiteral("topic")).toString(),
                        keg::HistoryPolicy(i.value(QStringLiteral("policy")).toInteger())});

@@ -22,37 +22,64 @@ void RoomState::remember(const keg::SignedBootKeg &v)
 {
     const auto &b = v.version();
     m_hashes.insert(b.version, v.hash());
+    m_generationAt.insert(b.version, b.currentGeneration());
     QHash<QString, QPair<keg::Role, keg::InviteState>> members;
+    const auto previous = b.version > 0 ? m_membership.constFind(b.version - 1) : m_membership.constEnd();
     for (const keg::Member &m : b.members) {
         const QString name = QString::fromUtf8(m.username);
         members.insert(name, {m.role, m.state});
+        if (previous == m_membership.constEnd() || !previous->contains(name))
+            m_sharedHistory.insert(name, {b.version, m.history == keg::HistoryPolicy::Shared});
         if (!m_past.contains(name))
             m_past.insert(name, {QByteArray(m.signPublicKey.constData(), m.signPublicKey.size()),
                                  QByteArray(m.boxPublicKey.constData(), m.boxPublicKey.size())});
     }
     for (const keg::Departure &d : b.departures)
-        m_authors.setDeparted(QString::fromUtf8(d.username), d.lastCounter);
+        m_authors.setDeparted(QString::fromUtf8(d.username), d.lastCounter, b.version);
     m_membership.insert(b.version, std::move(members));
 }
 
-QList<quint32> RoomState::learnKeys(const keg::SignedBootKeg &v, const crypto::Identity &me)
+RoomState::LearnedKeys RoomState::learnKeys(const keg::SignedBootKeg &v, const crypto::Identity &me)
 {
+    LearnedKeys out;
     const quint32 current = v.version().currentGeneration();
     QList<bool> had;
     for (quint32 g = 0; g <= current; ++g)
         had << m_keys.has(g);
-    if (!m_keys.has(current)) {
-        if (auto key = keg::openCurrentKey(v, me))
-            m_keys.insert(current, std::move(key).value());
+    const QByteArray name = me.username.toUtf8();
+    const keg::SealedKey *seal = v.version().member(name) ? v.version().sealedFor(name) : nullptr;
+    // The chain rules carry a seal forward unchanged until a new generation, so a seal whose
+    // bytes this device already checked needs no second opening.
+    if (seal && seal->blob != m_checkedSeal) {
+        if (auto key = keg::openCurrentKey(v, me)) {
+            m_checkedSeal = seal->blob;
+            out.sealOpened = true;
+            if (!m_keys.has(current))
+                m_keys.insert(current, std::move(key).value());
+        } else {
+            out.problem = key.error().message;
+        }
+    } else if (v.version().member(name) && !seal) {
+        out.problem = QStringLiteral("version %1 lists you but seals you no key").arg(v.version().version);
     }
-    (void)keg::openHistorySeals(v, me, m_keys);
+    if (auto h = keg::openHistorySeals(v, me, m_keys); !h && out.problem.isEmpty())
+        out.problem = h.error().message;
     keg::unwrapHistory(v, m_keys);
-    QList<quint32> learned;
     for (quint32 g = 0; g <= current; ++g) {
         if (m_keys.has(g) && !had[qsizetype(g)])
-            learned << g;
+            out.generations << g;
     }
-    return learned;
+    return out;
+}
+
+bool RoomState::expectsKey(quint32 gen, const QString &username) const
+{
+    for (auto it = m_membership.cbegin(); it != m_membership.cend(); ++it) {
+        if (m_generationAt.value(it.key()) == gen && it->contains(username))
+            return true;
+    }
+    const auto shared = m_sharedHistory.constFind(username);
+    return shared != m_sharedHistory.constEnd() && shared->second && gen <= m_generationAt.value(shared->first);
 }
 
 const PastMember *RoomState::pastMember(const QString &username) const

@@ -22,8 +22,21 @@ public:
     [[nodiscard]] Result<Ok> start(const keg::SignedBootKeg &genesis);
     // Verifies next against the head (chain rules) before taking it.
     [[nodiscard]] Result<Ok> append(const keg::SignedBootKeg &next);
-    // Learns whatever keys this version gives `me`; returns generations newly learned.
-    QList<quint32> learnKeys(const keg::SignedBootKeg &v, const crypto::Identity &me);
+    // Learns whatever keys this version gives `me`, and checks every seal it addresses to
+    // `me` that this device has not checked yet (rule 4: a seal that does not open, or opens
+    // to a key other than the committed one, is a problem even when the key is already held).
+    struct LearnedKeys
+    {
+        QList<quint32> generations; // newly learned
+        QString problem;            // a seal for `me` that did not open or check out
+        bool sealOpened = false;    // a new seal of the current generation opened and matched
+    };
+    LearnedKeys learnKeys(const keg::SignedBootKeg &v, const crypto::Identity &me);
+    // Whether `username` should hold generation `gen` by the signed data: it was the current
+    // generation in a version listing them, or they were invited with shared history before
+    // it. A key that should be held and is not is an attack or a broken client, never
+    // "history from before they joined".
+    [[nodiscard]] bool expectsKey(quint32 gen, const QString &username) const;
 
     [[nodiscard]] bool started() const { return !m_chain.roomId().isEmpty(); }
     [[nodiscard]] const keg::SignedBootKeg &head() const { return m_chain.head(); }
@@ -47,6 +60,9 @@ private:
     AuthorChains m_authors;
     QHash<QString, PastMember> m_past;
     QHash<quint64, QByteArray> m_hashes;
+    QHash<quint64, quint32> m_generationAt;                // version -> current generation
+    QHash<QString, QPair<quint64, bool>> m_sharedHistory; // member -> (invited at, with shared history)
+    QByteArray m_checkedSeal;                             // the last seal for this device that checked out
     // (version, username) -> role/state, for versions whose membership differs; kept small
     // by storing each version's member list only as (name, role, state).
     QHash<quint64, QHash<QString, QPair<keg::Role, keg::InviteState>>> m_membership;

@@ -6,6 +6,7 @@
 #include "connection.h"
 #include "keg/message.h"
 #include "keg/roles.h"
+#include "roomguard.h"
 #include "roomstate.h"
 #include "storage/cache.h"
 #include "storage/vault.h"
@@ -54,6 +55,9 @@ struct RoomSummary
     QString name;
     QString topic;
     bool invited = false; // an open invitation for this user
+    // An invitation this device must not offer as new: the room is held (rolled back below a
+    // pin, forked, incomplete), so the invitation may be a replay of one already answered.
+    bool expired = false;
     quint64 version = 0;
     int members = 0;
 };
@@ -98,6 +102,7 @@ public:
     [[nodiscard]] const crypto::Identity &identity() const { return *m_identity; }
     [[nodiscard]] QString username() const { return m_identity->username; }
     [[nodiscard]] QUrl server() const { return m_server; }
+    [[nodiscard]] QString profileDir() const { return m_profileDir; }
     Connection &connection() { return *m_conn; }
     storage::Cache &cache() { return m_cache; }
 
@@ -117,6 +122,12 @@ public:
     [[nodiscard]] Status remove(const QByteArray &roomId, const QString &username);
     [[nodiscard]] Status setRole(const QByteArray &roomId, const QString &username, keg::Role role);
     [[nodiscard]] Status setSettings(const QByteArray &roomId, const keg::RoomSettings &settings);
+    // A new key generation sealed to the current members (what an admin does when a member's
+    // device reports a seal that does not open: "keys inconsistent").
+    [[nodiscard]] Status rotateKey(const QByteArray &roomId);
+    // Why this device will not act on a room now (rolled back, forked, incomplete chain,
+    // inconsistent keys, a departure not yet carried out): the outbox waits while it holds.
+    [[nodiscard]] const RoomGuard &guard() const { return m_guard; }
 
     [[nodiscard]] Status send(const QByteArray &roomId, const QString &text);
     [[nodiscard]] QList<MessageView> messages(const QByteArray &roomId);
@@ -246,6 +257,14 @@ private:
     void refetchKegs(const QByteArray &dbId, quint64 since, quint64 upTo, std::function<void()> done);
     void noteGap(const QByteArray &dbId, const QString &author, quint64 highest);
     [[nodiscard]] Status applyVersion(RoomState &room, const keg::SignedBootKeg &v);
+    // Rule 1 and 3 for a room learned for the first time: the chain must start at a genesis
+    // that produces the room id it was served under.
+    [[nodiscard]] bool acceptFirstVersion(const QByteArray &roomId, const QCborValue &first);
+    void holdIncompleteChain(const QByteArray &roomId, quint64 missing, quint64 served);
+    // The guard's pin check after anything that moves a head or a pin.
+    void judgeRoom(const QByteArray &roomId);
+    void judgeRooms();
+    void keysInconsistent(const QByteArray &roomId, const keg::SignedBootKeg &v, const QString &why);
     // `opened`: the keg already opened by openRoomPage (pageopen.h); null opens it here.
     [[nodiscard]] Status applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKeg *opened = nullptr);
 
@@ -311,6 +330,11 @@ private:
     std::unique_ptr<Connection> m_conn;
     std::map<QByteArray, std::unique_ptr<RoomState>> m_rooms;
     QSet<QByteArray> m_revoked;
+    QHash<QByteArray, quint64> m_declined; // room -> head version when this user declined it
+    RoomGuard m_guard;
+    QHash<QByteArray, int> m_chainRetries;       // rooms whose chain had a gap: attempts so far
+    QSet<QByteArray> m_chainRetryScheduled;      // ... and a retry is waiting on a timer
+    QHash<QByteArray, quint32> m_keysBadGeneration; // rooms whose seal for this user did not open
     QSet<QByteArray> m_listed; // rooms and invitations the last sync's lists named
     QByteArray m_device;       // this device's pin-log chain id (cache meta)
     struct Refetch

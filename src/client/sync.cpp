@@ -94,6 +94,7 @@ void Session::syncAll(std::function<void()> done)
                 steps->prepend([this, dbId](auto next) {
                     syncKegs(dbId, [this, next] {
                         checkPinLog();
+                        judgeRooms(); // another device's pins bind this one too (rule 3)
                         next();
                     });
                 });
@@ -163,6 +164,8 @@ void Session::syncChain(const QByteArray &roomId, std::function<void()> done)
             return done();
         const QCborArray versions = r->value(QStringLiteral("versions")).toArray();
         RoomState *state = roomFor(roomId);
+        if (!(state && state->started()) && !versions.isEmpty() && !acceptFirstVersion(roomId, versions.first()))
+            return done();
         if (state && state->started()) {
             // What this device holds at `from` (its head may have moved on since the request
             // went out: a push or its own acknowledged change applied meanwhile).
@@ -193,6 +196,12 @@ void Session::syncChain(const QByteArray &roomId, std::function<void()> done)
                 break;
             }
             const quint64 number = v->version().version;
+            if (state && state->started() && number > state->head().version().version + 1) {
+                // A gap: nothing above it is verified, so nothing above it is used (rule 3).
+                holdIncompleteChain(roomId, state->head().version().version + 1, number);
+                failed = true;
+                break;
+            }
             if (state && state->started() && number <= state->head().version().version) {
                 // Already held (the first one, or applied by a concurrent sync): must be ours.
                 if (v->hash() != state->hashAt(number)) {
@@ -213,6 +222,11 @@ void Session::syncChain(const QByteArray &roomId, std::function<void()> done)
         }
         if (!failed && r->value(QStringLiteral("more")).toBool())
             return syncChain(roomId, done);
+        if (!failed && m_guard.has(roomId, Hold::IncompleteChain)) {
+            m_guard.clear(roomId, Hold::IncompleteChain);
+            m_chainRetries.remove(roomId);
+        }
+        judgeRoom(roomId);
         if (!failed && state && state->started() && m_revoked.contains(roomId)) {
             // Readable again and listed as a member: invited back after a removal.
             if (state->head().version().member(m_identity->username.toUtf8()))
@@ -237,7 +251,14 @@ Status Session::applyVersion(RoomState &room, const keg::SignedBootKeg &v)
                       .arg(hex(v.hash()), QString::fromUtf8(v.version().signer)));
         return ok.error();
     }
-    return m_cache.transaction([&]() -> Status {
+    // Keys first seen in an invitation are not pinned until this user accepts it (rule 8):
+    // a forged invitation must not change what this device trusts.
+    // (Versions before this user joined pin nobody either: a chain learned through an
+    // invitation is the inviter's word until accepted.)
+    const keg::Member *me = v.version().member(m_identity->username.toUtf8());
+    const bool onlyInvited = !me || me->state != keg::InviteState::Joined;
+    RoomState::LearnedKeys learned;
+    auto stored = m_cache.transaction([&]() -> Status {
         if (auto r = m_cache.putBootKeg(roomId, v.version().version, v.encode()); !r)
             return r;
         if (auto r = m_cache.setPin(roomId, v.version().version, v.hash()); !r)
@@ -246,18 +267,137 @@ Status Session::applyVersion(RoomState &room, const keg::SignedBootKeg &v)
             return r;
         if (auto r = m_cache.upsertDb(roomId, KindRoom, QString::fromUtf8(v.version().name)); !r)
             return r;
-        for (quint32 g : room.learnKeys(v, *m_identity)) {
+        learned = room.learnKeys(v, *m_identity);
+        for (quint32 g : learned.generations) {
             const QByteArray sealed = m_vault.seal(QStringLiteral("room-key:%1:%2").arg(hex(roomId)).arg(g).toUtf8(),
                                                    room.keys().get(g)->view());
             if (auto r = m_cache.putRoomKey(roomId, g, sealed); !r)
                 return r;
         }
         for (const keg::Member &m : v.version().members) {
+            if (onlyInvited)
+                break;
             if (auto r = pinMember(roomId, m); !r)
                 return r;
         }
         return Ok{};
     });
+    if (!stored)
+        return stored;
+    if (!learned.problem.isEmpty())
+        keysInconsistent(roomId, v, learned.problem);
+    else if (learned.sealOpened && m_guard.has(roomId, Hold::KeysInconsistent)
+             && v.version().currentGeneration() > m_keysBadGeneration.value(roomId)) {
+        // A later generation's seal opened and matched: the rotation mended it.
+        m_guard.clear(roomId, Hold::KeysInconsistent);
+        m_keysBadGeneration.remove(roomId);
+        (void)m_cache.exec(QStringLiteral("DELETE FROM meta WHERE key = ?"),
+                           {QStringLiteral("keys-inconsistent:%1").arg(hex(roomId))});
+    }
+    judgeRoom(roomId);
+    return Ok{};
+}
+
+void Session::keysInconsistent(const QByteArray &roomId, const keg::SignedBootKeg &v, const QString &why)
+{
+    // "I can't open my seal" is never "not meant for me": the signed version lists this user,
+    // so its signer sealed them a key that does not open, or opens to another key than the
+    // one committed to. Sending waits for a new generation; admins are offered a rotation.
+    const quint32 gen = v.version().currentGeneration();
+    const QString signer = QString::fromUtf8(v.version().signer);
+    m_keysBadGeneration.insert(roomId, gen);
+    m_guard.set(roomId, Hold::KeysInconsistent,
+                QStringLiteral("The key %1 sealed for you in room version %2 does not open. Messages wait until "
+                               "an admin starts a new key (Rotate key).")
+                    .arg(signer)
+                    .arg(v.version().version));
+    (void)m_cache.setMeta(QStringLiteral("keys-inconsistent:%1").arg(hex(roomId)), QByteArray::number(gen));
+    addNoticeOnce(roomId, QStringLiteral("keys-inconsistent"),
+                  QStringLiteral("The room key %1 sealed for you in version %2 does not open or is not the key "
+                                 "everyone else got: %3. Tavern will not send here until an admin starts a new key.")
+                      .arg(signer)
+                      .arg(v.version().version)
+                      .arg(why),
+                  QStringLiteral("version %1 hash %2 signer %3 generation %4")
+                      .arg(v.version().version)
+                      .arg(hex(v.hash()), signer)
+                      .arg(gen));
+    Q_EMIT roomChanged(roomId);
+}
+
+bool Session::acceptFirstVersion(const QByteArray &roomId, const QCborValue &first)
+{
+    auto v = keg::SignedBootKeg::decode(first.toByteArray());
+    if (!v)
+        return true; // refused below with its own notice
+    if (v->version().version != 0) {
+        holdIncompleteChain(roomId, 0, v->version().version);
+        return false;
+    }
+    if (v->roomId() != roomId) {
+        // Rule 1: a room is its genesis. A chain served under another room's id is stored
+        // nowhere: no room, no invitation, no pins of the keys it carries.
+        addNoticeOnce({}, QStringLiteral("wrong-room"),
+                      QStringLiteral("The server offered a room whose first version belongs to another room. "
+                                     "Tavern refused it and stored nothing of it."),
+                      QStringLiteral("served as room %1, genesis makes %2 (signer %3)")
+                          .arg(hex(roomId), hex(v->roomId()), QString::fromUtf8(v->version().signer)));
+        (void)m_cache.exec(QStringLiteral("DELETE FROM dbs WHERE db_id = ? AND NOT EXISTS "
+                                          "(SELECT 1 FROM bootkegs WHERE room_id = ?)"),
+                           {roomId, roomId});
+        if (auto it = m_rooms.find(roomId); it != m_rooms.end() && !it->second->started())
+            m_rooms.erase(it);
+        return false;
+    }
+    return true;
+}
+
+void Session::holdIncompleteChain(const QByteArray &roomId, quint64 missing, quint64 served)
+{
+    m_guard.set(roomId, Hold::IncompleteChain,
+                QStringLiteral("The server's copy of this room is missing version %1. Tavern uses nothing above "
+                               "the gap and is asking again.")
+                    .arg(missing));
+    addNoticeOnce(roomId, QStringLiteral("incomplete-chain"),
+                  QStringLiteral("The server sent version %1 of this room without version %2. Tavern uses nothing "
+                                 "above the gap, and asks the server again.")
+                      .arg(served)
+                      .arg(missing),
+                  QStringLiteral("missing version %1, served %2").arg(missing).arg(served));
+    Q_EMIT roomChanged(roomId);
+    if (m_chainRetryScheduled.contains(roomId))
+        return;
+    // Asked again from this device's head (from the genesis when it holds none), backing off.
+    m_chainRetryScheduled.insert(roomId);
+    const int attempt = m_chainRetries.value(roomId);
+    m_chainRetries.insert(roomId, attempt + 1);
+    QTimer::singleShot(2000 << std::min(attempt, 3), this, [this, roomId] {
+        m_chainRetryScheduled.remove(roomId);
+        if (m_guard.has(roomId, Hold::IncompleteChain) && m_conn->state() == Connection::State::Ready)
+            syncChain(roomId, [this, roomId] { syncKegs(roomId, [] {}); });
+    });
+}
+
+void Session::judgeRooms()
+{
+    QList<QByteArray> ids;
+    for (const auto &[id, room] : m_rooms)
+        ids << id;
+    for (const QByteArray &id : ids)
+        judgeRoom(id);
+}
+
+void Session::judgeRoom(const QByteArray &roomId)
+{
+    const QString was = m_guard.reason(roomId);
+    RoomState *room = roomFor(roomId);
+    m_guard.judgePin(roomId, room, loggedRoomPin(roomId));
+    if (room && room->started())
+        m_guard.headChanged(roomId, *room);
+    if (m_guard.reason(roomId) == was)
+        return;
+    Q_EMIT roomChanged(roomId);
+    QTimer::singleShot(0, this, &Session::pumpOutbox); // a hold that ended lets its items go
 }
 
 void Session::syncKegs(const QByteArray &dbId, std::function<void()> done)
@@ -438,7 +578,10 @@ void Session::onPush(const protocol::Frame &push)
         if (known && known->empty())
             return onReady();
         if (dbId == personalDb())
-            return syncKegs(dbId, [this] { checkPinLog(); });
+            return syncKegs(dbId, [this] {
+                checkPinLog();
+                judgeRooms();
+            });
         syncKegs(dbId, [] {});
     } else if (push.op == protocol::push::BootKeg || push.op == protocol::push::Invitation) {
         (void)m_cache.upsertDb(dbId, KindRoom, QString());

@@ -25,6 +25,7 @@ QVariant InvitationModel::data(const QModelIndex &index, int role) const
     case MemberNamesRole: return r.memberNames;
     case MemberCountRole: return r.memberCount;
     case HistoryRole: return r.history;
+    case ExpiredRole: return r.expired;
     default: return {};
     }
 }
@@ -34,7 +35,7 @@ QHash<int, QByteArray> InvitationModel::roleNames() const
     return {{RoomIdRole, "roomId"},           {RoomNameRole, "roomName"},
             {InviterRole, "inviter"},         {InviterTrustRole, "inviterTrust"},
             {MemberNamesRole, "memberNames"}, {MemberCountRole, "memberCount"},
-            {HistoryRole, "history"}};
+            {HistoryRole, "history"},         {ExpiredRole, "expired"}};
 }
 
 int InvitationModel::indexOf(const QString &roomId) const
@@ -69,8 +70,18 @@ void InvitationModel::refresh()
                         r.memberNames.append(QString::fromUtf8(m.username));
                 }
             }
-            // The inviter signed the version that invited us, so their key is pinned by now.
-            r.inviterTrust = r.inviter.isEmpty() ? 0 : int(m_session->trust(r.inviter));
+            // Trust as far as this invitation shows it. Nothing is pinned from an invitation
+            // before it is accepted, so a never-pinned inviter is unknown; keys other than the
+            // pinned ones are a key change inside this invitation only (the contact keeps theirs).
+            r.inviterTrust = int(client::Trust::Unverified);
+            const keg::BootKegVersion *v = head(*m_session, room.roomId);
+            const keg::Member *inviter = v && !r.inviter.isEmpty() ? v->member(r.inviter.toUtf8()) : nullptr;
+            if (const auto pinned = inviter ? m_session->pinnedContact(r.inviter) : std::nullopt) {
+                const bool same = pinned->signPublicKey == QByteArrayView(inviter->signPublicKey)
+                                  && pinned->boxPublicKey == QByteArrayView(inviter->boxPublicKey);
+                r.inviterTrust = same ? int(m_session->trust(r.inviter)) : int(client::Trust::KeyChanged);
+            }
+            r.expired = room.expired;
             next.append(r);
         }
     }

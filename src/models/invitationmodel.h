@@ -20,6 +20,7 @@ public:
         MemberNamesRole,
         MemberCountRole,
         HistoryRole,
+        ExpiredRole, // a possibly replayed invitation (the room is held): shown, not acceptable
     };
     Q_ENUM(Roles)
 
@@ -41,6 +42,7 @@ private:
         QStringList memberNames;
         int memberCount = 0;
         int history = 0;
+        bool expired = false;
         bool operator==(const Row &) const = default;
     };
     QList<Row> m_rows;

@@ -29,9 +29,25 @@ std::unique_ptr<Session> AttackWorld::account(const QString &prefix)
         qWarning("signup %s: %s", qPrintable(name), qPrintable(secret.error().message));
         return nullptr;
     }
+    m_secrets.insert(name, *secret);
+    return started(dir);
+}
+
+std::unique_ptr<Session> AttackWorld::newDevice(const QString &username)
+{
+    const QString dir = m_profiles.filePath(QStringLiteral("%1-device%2").arg(username).arg(++m_next));
+    if (auto r = Session::login(dir, m_proxy->url(), username, m_secrets.value(username)); !r) {
+        qWarning("login %s: %s", qPrintable(username), qPrintable(r.error().message));
+        return nullptr;
+    }
+    return started(dir);
+}
+
+std::unique_ptr<Session> AttackWorld::started(const QString &dir)
+{
     auto s = Session::open(dir);
     if (!s) {
-        qWarning("open %s: %s", qPrintable(name), qPrintable(s.error().message));
+        qWarning("open %s: %s", qPrintable(dir), qPrintable(s.error().message));
         return nullptr;
     }
     (*s)->connection().setBackoff(100, 1000);
@@ -43,18 +59,9 @@ std::unique_ptr<Session> AttackWorld::account(const QString &prefix)
 
 std::unique_ptr<Session> AttackWorld::reopen(std::unique_ptr<Session> session)
 {
-    const QString dir = m_profiles.filePath(session->username());
+    const QString dir = session->profileDir();
     session.reset();
-    auto s = Session::open(dir);
-    if (!s) {
-        qWarning("reopen %s: %s", qPrintable(dir), qPrintable(s.error().message));
-        return nullptr;
-    }
-    (*s)->connection().setBackoff(100, 1000);
-    (*s)->start();
-    if (!(*s)->waitForSync(Patience))
-        return nullptr;
-    return std::move(s).value();
+    return started(dir);
 }
 
 QByteArray AttackWorld::room(Session &admin, const QList<Session *> &members, const QString &name)

@@ -5,6 +5,7 @@
 // honest starting point (rooms, invitations, messages) and wait on conditions, never sleep.
 #pragma once
 
+#include <QHash>
 #include <QStringList>
 
 #include "client/session.h"
@@ -37,6 +38,9 @@ public:
     [[nodiscard]] std::unique_ptr<Session> account(const QString &prefix);
     // The same profile opened again, as after an app restart: state from its local cache.
     [[nodiscard]] std::unique_ptr<Session> reopen(std::unique_ptr<Session> session);
+    // Another device of an account made by account(): a fresh profile logged in with the
+    // account secret (nothing cached: it knows only what the server and the pin log show).
+    [[nodiscard]] std::unique_ptr<Session> newDevice(const QString &username);
 
     // A room created by admin with every member invited (shared history) and joined.
     [[nodiscard]] QByteArray room(Session &admin, const QList<Session *> &members,
@@ -52,11 +56,14 @@ public:
     [[nodiscard]] bool resync(Session &session);
 
 private:
+    [[nodiscard]] std::unique_ptr<Session> started(const QString &profileDir);
+
     ServerProcess m_server;
     std::unique_ptr<FaultProxy> m_proxy;
     std::unique_ptr<ServerDb> m_db;
     QTemporaryDir m_profiles;
     int m_next = 0;
+    QHash<QString, QString> m_secrets; // username -> account secret
 };
 
 // What a user sees.
