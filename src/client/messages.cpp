@@ -64,6 +64,19 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKe
         return applyPinKeg(cached);
     if (!room || cached.deleted)
         return Ok{};
+    // A keg that names a room version or key generation this device does not hold yet has
+    // arrived early (the server chose the order): its bytes are kept and it is judged again
+    // when the chain moves on (rejudgeHeld), never dropped for good.
+    const auto holdEarly = [&](const QString &why, const QString &kind) -> Status {
+        if (auto r = m_cache.exec(QStringLiteral("UPDATE kegs SET data = ? WHERE db_id = ? AND keg_id = ?"),
+                                  {cached.data, dbId, cached.kegId});
+            !r)
+            return r;
+        addNoticeOnce(
+            dbId, kind, QStringLiteral("A message is not shown yet: %1. It is shown once that version arrives.").arg(why),
+            QStringLiteral("keg %1 at collection version %2").arg(hex(cached.kegId)).arg(cached.collectionVersion));
+        return Ok{};
+    };
     const auto quarantine = [&](const QString &why, const QString &kind = QStringLiteral("quarantined")) {
         addNotice(
             dbId, kind, QStringLiteral("A message was not shown: %1.").arg(why),
@@ -100,10 +113,10 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKe
                                       .arg(keg->generation),
                                   QStringLiteral("keys-inconsistent"));
             }
-            return quarantine(QStringLiteral("it uses key generation %1, which no room version you verified "
-                                             "has started")
-                                  .arg(keg->generation),
-                              QStringLiteral("unknown-generation"));
+            return holdEarly(QStringLiteral("it uses key generation %1, which no room version you verified "
+                                            "has started")
+                                 .arg(keg->generation),
+                             QStringLiteral("unknown-generation"));
         case keg::KegError::WrongDb:
             return quarantine(QStringLiteral("%1 wrote it for another conversation (A14)").arg(keg->author),
                               QStringLiteral("wrong-room"));
@@ -128,11 +141,11 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKe
     if (known.isEmpty()) {
         // Every version up to our head is known, and the chain is synced before the kegs:
         // a version we never verified can't vouch for the author (nor could any version).
-        return quarantine(QStringLiteral("%1 wrote it under room version %2, which this device has not "
-                                         "verified")
-                              .arg(keg->author)
-                              .arg(msg->headVersion),
-                          QStringLiteral("unknown-head"));
+        return holdEarly(QStringLiteral("%1 wrote it under room version %2, which this device has not "
+                                        "verified")
+                             .arg(keg->author)
+                             .arg(msg->headVersion),
+                         QStringLiteral("unknown-head"));
     }
     if (known != msg->headHash) {
         addNotice(

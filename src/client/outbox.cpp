@@ -125,8 +125,9 @@ void Session::sendItem(const storage::OutboxItem &item, std::function<void(bool 
             if (edit) {
                 auto v = keg::SignedBootKeg::decode(payload.value(QStringLiteral("version")).toByteArray());
                 RoomState *room = roomFor(item.dbId);
-                if (v && room && v->version().version == room->head().version().version + 1)
-                    (void)applyVersion(*room, *v);
+                if (v && room && v->version().version == room->head().version().version + 1
+                    && applyVersion(*room, *v).ok())
+                    rejudgeHeld(item.dbId);
                 Q_EMIT roomChanged(item.dbId);
             }
             (void)m_cache.setOutboxState(item.id, storage::OutboxState::Sent);

@@ -264,6 +264,8 @@ private:
     // The guard's pin check after anything that moves a head or a pin.
     void judgeRoom(const QByteArray &roomId);
     void judgeRooms();
+    // Kegs that arrived before the room version or key generation they name, judged again.
+    void rejudgeHeld(const QByteArray &roomId);
     void keysInconsistent(const QByteArray &roomId, const keg::SignedBootKeg &v, const QString &why);
     // `opened`: the keg already opened by openRoomPage (pageopen.h); null opens it here.
     [[nodiscard]] Status applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKeg *opened = nullptr);

@@ -222,6 +222,8 @@ void Session::syncChain(const QByteArray &roomId, std::function<void()> done)
         }
         if (!failed && r->value(QStringLiteral("more")).toBool())
             return syncChain(roomId, done);
+        if (state && state->started() && state->head().version().version != from)
+            rejudgeHeld(roomId);
         if (!failed && m_guard.has(roomId, Hold::IncompleteChain)) {
             m_guard.clear(roomId, Hold::IncompleteChain);
             m_chainRetries.remove(roomId);
@@ -376,6 +378,35 @@ void Session::holdIncompleteChain(const QByteArray &roomId, quint64 missing, qui
         if (m_guard.has(roomId, Hold::IncompleteChain) && m_conn->state() == Connection::State::Ready)
             syncChain(roomId, [this, roomId] { syncKegs(roomId, [] {}); });
     });
+}
+
+void Session::rejudgeHeld(const QByteArray &roomId)
+{
+    // Room kegs keep no bytes in the cache once judged, so a row with bytes is one that
+    // arrived before the version or generation it names (messages.cpp, holdEarly).
+    auto rows = m_cache.select(QStringLiteral("SELECT keg_id, collection_version, data FROM kegs WHERE db_id = ? "
+                                              "AND data IS NOT NULL AND length(data) > 0 ORDER BY collection_version"),
+                               {roomId});
+    if (!rows || rows->empty())
+        return;
+    auto applied = m_cache.transaction([&]() -> Status {
+        for (const auto &r : *rows) {
+            QCborMap entry;
+            entry.insert(QStringLiteral("kegId"), r[0].toByteArray());
+            entry.insert(QStringLiteral("collectionVersion"), r[1].toLongLong());
+            entry.insert(QStringLiteral("data"), r[2].toByteArray());
+            // Judged afresh: kept again only if it is still early.
+            if (auto s = m_cache.exec(QStringLiteral("UPDATE kegs SET data = NULL WHERE db_id = ? AND keg_id = ?"),
+                                      {roomId, r[0].toByteArray()});
+                !s)
+                return s;
+            if (auto s = applyKeg(roomId, entry); !s)
+                return s;
+        }
+        return Ok{};
+    });
+    if (applied)
+        Q_EMIT messagesChanged(roomId);
 }
 
 void Session::judgeRooms()

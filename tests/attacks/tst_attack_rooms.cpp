@@ -214,7 +214,10 @@ private Q_SLOTS:
         QVERIFY(m_world.resync(*alice2));
         QTRY_VERIFY_WITH_TIMEOUT(!alice2->guard().held(room), Patience);
         QVERIFY(alice2->flushOutbox(Patience));
-        QTRY_VERIFY_WITH_TIMEOUT(shownCount(*bob, room, QStringLiteral("from the new device")) == 1, Patience);
+        QTRY_VERIFY2_WITH_TIMEOUT(shownCount(*bob, room, QStringLiteral("from the new device")) == 1,
+                                  qPrintable(noticeDump(*bob, room) + bodies(*bob, room).join(u'|') + QLatin1String(" // ")
+                                             + noticeDump(*alice2, room) + bodies(*alice2, room).join(u'|')),
+                                  Patience);
         const auto kegs = m_world.db().kegs(room);
         QCOMPARE(serverKegsBy(room, alice->username()), aliceKegs + 2);
         QCOMPARE(kegs.last().author, alice->username());
