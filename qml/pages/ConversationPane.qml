@@ -169,6 +169,28 @@ Rectangle {
             }
         }
 
+        // The engine holds this room (rolled back, forked, incomplete, keys inconsistent, a
+        // departure pending): what is typed waits in the outbox, and the reason is said here.
+        Rectangle {
+            objectName: "roomHoldBanner"
+            Layout.fillWidth: true
+            Layout.margins: Theme.spacing * 1.5
+            Layout.bottomMargin: 0
+            visible: pane.room !== null && pane.room.holdReason !== ""
+            implicitHeight: holdText.implicitHeight + 2 * Theme.spacing
+            radius: Theme.radius
+            color: Theme.surface
+            border.color: Theme.warning
+            Text {
+                id: holdText
+                anchors.fill: parent
+                anchors.margins: Theme.spacing
+                wrapMode: Text.Wrap
+                text: pane.room ? pane.room.holdReason : ""
+                color: Theme.text
+            }
+        }
+
         Composer {
             id: composer
             objectName: "composer"

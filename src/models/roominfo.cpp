@@ -43,14 +43,16 @@ void RoomInfo::update(client::Session *session, const QByteArray &roomId)
         const qint64 seen = lastReadAt(s, roomId);
         for (const storage::Notice &n : s.notices(roomId))
             openWarning = openWarning || (noticeSeverity(n.kind) == 1 && n.atMs > seen);
-        next.m_trustSummary = (openWarning || !next.m_blockedBy.isEmpty()) ? 1 : 0;
+        next.m_holdReason = s.guard().reason(roomId);
+        next.m_trustSummary = (openWarning || !next.m_blockedBy.isEmpty() || !next.m_holdReason.isEmpty()) ? 1 : 0;
     }
     const bool same = next.m_roomId == m_roomId && next.m_name == m_name && next.m_topic == m_topic
                       && next.m_memberCount == m_memberCount && next.m_myRole == m_myRole && next.m_history == m_history
                       && next.m_fingerprint == m_fingerprint && next.m_trustSummary == m_trustSummary
                       && next.m_canInvite == m_canInvite && next.m_canChangeRoles == m_canChangeRoles
                       && next.m_canRemove == m_canRemove && next.m_canEditSettings == m_canEditSettings
-                      && next.m_blockedBy == m_blockedBy && next.m_revoked == m_revoked;
+                      && next.m_blockedBy == m_blockedBy && next.m_revoked == m_revoked
+                      && next.m_holdReason == m_holdReason;
     if (same)
         return;
     m_roomId = next.m_roomId;
@@ -67,6 +69,7 @@ void RoomInfo::update(client::Session *session, const QByteArray &roomId)
     m_canEditSettings = next.m_canEditSettings;
     m_blockedBy = next.m_blockedBy;
     m_revoked = next.m_revoked;
+    m_holdReason = next.m_holdReason;
     Q_EMIT changed();
 }
 

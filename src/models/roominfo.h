@@ -30,6 +30,9 @@ class RoomInfo : public QObject
     Q_PROPERTY(bool composerBlocked READ composerBlocked NOTIFY changed)
     Q_PROPERTY(QStringList blockedBy READ blockedBy NOTIFY changed)
     Q_PROPERTY(bool revoked READ revoked NOTIFY changed)
+    // Why the engine holds this room's outbox (rolled back, forked, incomplete chain, keys
+    // inconsistent, a departure not yet carried out); empty when it does not.
+    Q_PROPERTY(QString holdReason READ holdReason NOTIFY changed)
 public:
     explicit RoomInfo(QObject *parent = nullptr);
 
@@ -51,6 +54,7 @@ public:
     [[nodiscard]] bool composerBlocked() const { return !m_blockedBy.isEmpty(); }
     [[nodiscard]] QStringList blockedBy() const { return m_blockedBy; }
     [[nodiscard]] bool revoked() const { return m_revoked; }
+    [[nodiscard]] QString holdReason() const { return m_holdReason; }
 
 Q_SIGNALS:
     void changed();
@@ -70,6 +74,7 @@ private:
     bool m_canEditSettings = false;
     QStringList m_blockedBy;
     bool m_revoked = false;
+    QString m_holdReason;
 };
 
 } // namespace tavern::ui
