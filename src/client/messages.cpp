@@ -69,10 +69,12 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKe
         if (!moved)
             return moved;
         addNoticeOnce(dbId, QStringLiteral("server-deletion"),
-                      known ? QStringLiteral("The server removed a message that no member deleted. Tavern keeps "
-                                             "showing it.")
-                            : QStringLiteral("The server removed a message before this device received it; no "
-                                             "member deleted it."),
+                      personal ? QStringLiteral("The server removed an entry of your pin log that none of your "
+                                                "devices can delete. Tavern keeps what it holds.")
+                      : known  ? QStringLiteral("The server removed a message that no member deleted. Tavern keeps "
+                                                 "showing it.")
+                               : QStringLiteral("The server removed a message before this device received it; no "
+                                                 "member deleted it."),
                       QStringLiteral("keg %1 deleted at collection version %2 without a signed redaction")
                           .arg(hex(cached.kegId))
                           .arg(cached.collectionVersion));
