@@ -51,6 +51,35 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKe
         }
     }
     const bool personal = dbId == personalDb();
+    if (cached.deleted) {
+        // A tombstone is the server's word only (keg.delete is not signed; Tavern deletes with
+        // a signed Redaction keg): refused with a notice, and what this device holds stays
+        // (the message, the pin-log entry's bytes). Its place moves to the tombstone's, so
+        // that place is accounted for.
+        auto held = m_cache.keg(dbId, cached.kegId);
+        if (!held)
+            return held.error();
+        if (*held && (*held)->collectionVersion >= cached.collectionVersion)
+            return Ok{}; // seen before
+        const bool known = *held && !(*held)->deleted;
+        auto moved = *held ? m_cache.exec(QStringLiteral("UPDATE kegs SET collection_version = ? WHERE db_id = ? AND "
+                                                         "keg_id = ?"),
+                                          {qint64(cached.collectionVersion), dbId, cached.kegId})
+                           : m_cache.putKeg(cached);
+        if (!moved)
+            return moved;
+        addNoticeOnce(dbId, QStringLiteral("server-deletion"),
+                      personal ? QStringLiteral("The server removed an entry of your pin log that none of your "
+                                                "devices can delete. Tavern keeps what it holds.")
+                      : known  ? QStringLiteral("The server removed a message that no member deleted. Tavern keeps "
+                                                 "showing it.")
+                               : QStringLiteral("The server removed a message before this device received it; no "
+                                                 "member deleted it."),
+                      QStringLiteral("keg %1 deleted at collection version %2 without a signed redaction")
+                          .arg(hex(cached.kegId))
+                          .arg(cached.collectionVersion));
+        return Ok{};
+    }
     {
         // Room kegs are not stored twice: what they say lives in `messages`/`receipts` (bodies
         // sealed by the Vault); the `kegs` row keeps id, collection version and deleted flag,
@@ -62,7 +91,7 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKe
     }
     if (personal)
         return applyPinKeg(cached);
-    if (!room || cached.deleted)
+    if (!room)
         return Ok{};
     // A keg that names a room version or key generation this device does not hold yet has
     // arrived early (the server chose the order): its bytes are kept and it is judged again

@@ -191,6 +191,53 @@ void Session::checkPinLog()
     auto held = m_cache.kegs(personalDb());
     if (!held)
         return;
+    // This device's own entries the server acknowledged must come back: one it does not serve
+    // was dropped (or never stored). The list that just ended may have been asked before an
+    // acknowledgement arrived, so the personal DB is listed once more before judging.
+    QSet<QByteArray> served;
+    for (const storage::CachedKeg &c : *held)
+        served.insert(c.kegId);
+    QStringList lost;
+    if (auto acked = m_cache.select(QStringLiteral("SELECT keg_id FROM outbox WHERE db_id = ? AND state = ?"),
+                                    {personalDb(), int(storage::OutboxState::Sent)})) {
+        for (const auto &r : *acked) {
+            if (!served.contains(r[0].toByteArray()))
+                lost << hex(r[0].toByteArray());
+        }
+    }
+    if (!lost.isEmpty() && !m_pinRecheck) {
+        m_pinRecheck = true;
+        return syncKegs(personalDb(), [this] {
+            checkPinLog();
+            m_pinRecheck = false;
+        });
+    }
+    if (!lost.isEmpty())
+        addNoticeOnce(personalDb(), QStringLiteral("pin-log"),
+                      QStringLiteral("The server acknowledged entries of your pin log that it does not serve: "
+                                     "trust decisions of this device were dropped."),
+                      QStringLiteral("this device's entries %1 acknowledged, not served").arg(lost.join(u',')));
+    // The log must not end below this device's cursor: the keg it received there is asked for
+    // again (a collection that went back to a lower version, even one that grew again since).
+    if (auto at = m_cache.cursor(personalDb()); at && *at > 0) {
+        QCborMap body;
+        body.insert(QStringLiteral("dbId"), personalDb());
+        body.insert(QStringLiteral("since"), qint64(*at - 1));
+        body.insert(QStringLiteral("limit"), 1);
+        m_conn->request(protocol::op::KegList, body, [this, at = *at](Result<QCborMap> r) {
+            if (!r)
+                return; // asked again after the next sync
+            const QCborArray kegs = r->value(QStringLiteral("kegs")).toArray();
+            const QCborMap first = kegs.isEmpty() ? QCborMap() : kegs.first().toMap();
+            const quint64 cv = quint64(first.value(QStringLiteral("collectionVersion")).toInteger());
+            auto ours = m_cache.keg(personalDb(), first.value(QStringLiteral("kegId")).toByteArray());
+            if (ours && (cv != at || !*ours || (*ours)->collectionVersion != at))
+                addNoticeOnce(personalDb(), QStringLiteral("rollback"),
+                              QStringLiteral("The server's copy of your pin log went back below what this device "
+                                             "already received: it was rolled back. Tavern kept its pins."),
+                              QStringLiteral("cursor %1, served there %2").arg(at).arg(kegs.isEmpty() ? 0 : cv));
+        });
+    }
     // The whole log as the server now serves it, each device's chain checked from scratch.
     AuthorChains chains;
     QHash<QString, quint64> highest;

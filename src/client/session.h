@@ -11,6 +11,7 @@
 #include "storage/cache.h"
 #include "storage/vault.h"
 
+#include <QCborArray>
 #include <QDateTime>
 #include <QMap>
 #include <QObject>
@@ -252,6 +253,14 @@ private:
     void requestKegPage(const QByteArray &dbId, quint64 since, std::function<void()> done,
                         std::shared_ptr<PageGate> gate);
     void onKegPage(const QByteArray &dbId, Result<QCborMap> r, std::function<void()> done);
+    // Every gap shows (historyholes.cpp): the collection versions a page skipped in
+    // (cursor, next] are kept; judged when the sync ends (a "history-incomplete" notice);
+    // reported ones asked for once more at the end of the next sync (marked asked), or by an
+    // A11 re-list over (from, upTo], which takes them out of `asks`.
+    [[nodiscard]] Status recordHoles(const QByteArray &dbId, quint64 cursor, quint64 next, const QCborArray &kegs);
+    void judgeHoles(const QByteArray &dbId);
+    [[nodiscard]] std::vector<storage::Hole> takeHolesToAsk(const QByteArray &dbId);
+    void askHolesWithin(const QByteArray &dbId, quint64 from, quint64 upTo, std::vector<storage::Hole> &asks);
     // A11: lists the DB again from an older cursor (once per gap) up to where it was, to fetch
     // messages a page left out; applies only kegs this device does not hold.
     void refetchKegs(const QByteArray &dbId, quint64 since, quint64 upTo, std::function<void()> done);
@@ -339,6 +348,7 @@ private:
     QHash<QByteArray, quint32> m_keysBadGeneration; // rooms whose seal for this user did not open
     QSet<QByteArray> m_listed; // rooms and invitations the last sync's lists named
     QByteArray m_device;       // this device's pin-log chain id (cache meta)
+    bool m_pinRecheck = false; // checkPinLog is listing the personal DB again before it judges
     struct Refetch
     {
         quint64 from = 0;                    // the older cursor to list again from

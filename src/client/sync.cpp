@@ -500,7 +500,12 @@ void Session::onKegPage(const QByteArray &dbId, Result<QCborMap> r, std::functio
         auto current = m_cache.cursor(dbId);
         if (!current)
             return current.error();
-        return next > *current ? m_cache.setCursor(dbId, next) : Status(Ok{});
+        if (next <= *current)
+            return Ok{};
+        // Every gap shows (historyholes.cpp): what the page skipped is kept with the cursor.
+        if (auto h = recordHoles(dbId, *current, next, kegs); !h)
+            return h;
+        return m_cache.setCursor(dbId, next);
     });
     if (!kegs.isEmpty())
         Q_EMIT messagesChanged(dbId);
@@ -517,6 +522,13 @@ void Session::onKegPage(const QByteArray &dbId, Result<QCborMap> r, std::functio
     }
     if (gate)
         gate->state = PageGate::Dropped;
+    // Holes an earlier sync reported are asked for once more, now; then this sync's holes
+    // are judged (not after a refused page: its sync goes on).
+    auto upTo = m_cache.cursor(dbId);
+    std::vector<storage::Hole> asks = applied && upTo ? takeHolesToAsk(dbId) : std::vector<storage::Hole>{};
+    if (applied)
+        judgeHoles(dbId);
+    std::optional<quint64> relistFrom;
     if (auto it = m_refetch.find(dbId); it != m_refetch.end()) {
         const Refetch wanted = *it;
         m_refetch.erase(it);
@@ -525,10 +537,15 @@ void Session::onKegPage(const QByteArray &dbId, Result<QCborMap> r, std::functio
         const bool open = room && std::any_of(wanted.gaps.begin(), wanted.gaps.end(), [&](const auto &g) {
                               return room->authors().hashOf(g.first, g.second).isEmpty();
                           });
-        auto upTo = m_cache.cursor(dbId);
         if (open && upTo && wanted.from < *upTo)
-            return refetchKegs(dbId, wanted.from, *upTo, done);
+            relistFrom = wanted.from;
     }
+    if (relistFrom)
+        askHolesWithin(dbId, *relistFrom, *upTo, asks); // the A11 re-list asks for those
+    for (auto h = asks.rbegin(); h != asks.rend(); ++h)
+        done = [this, dbId, from = h->from, to = h->to, done] { refetchKegs(dbId, from - 1, to, done); };
+    if (relistFrom)
+        return refetchKegs(dbId, *relistFrom, *upTo, done);
     done();
 }
 
@@ -570,18 +587,24 @@ void Session::refetchKegs(const QByteArray &dbId, quint64 since, quint64 upTo, s
         const quint64 next = quint64(r->value(QStringLiteral("next")).toInteger());
         const QCborArray kegs = r->value(QStringLiteral("kegs")).toArray();
         bool recovered = false;
+        auto holes = m_cache.holes(dbId);
+        bool filled = false;
         auto applied = m_cache.transaction([&]() -> Status {
             for (const QCborValue &v : kegs) {
                 const QCborMap k = v.toMap();
+                const quint64 cv = quint64(k.value(QStringLiteral("collectionVersion")).toInteger());
                 auto held = m_cache.keg(dbId, k.value(QStringLiteral("kegId")).toByteArray());
-                if (held && *held
-                    && (*held)->collectionVersion >= quint64(k.value(QStringLiteral("collectionVersion")).toInteger()))
+                // Served now where it was skipped before, and not a keg held elsewhere (a
+                // replay): that place is no longer a hole.
+                if (holes && cv <= upTo && held && (!*held || (*held)->collectionVersion == cv))
+                    filled = storage::closeHole(*holes, cv) || filled;
+                if (held && *held && (*held)->collectionVersion >= cv)
                     continue; // applied before: nothing new
                 recovered = true;
                 if (auto s = applyKeg(dbId, k); !s)
                     return s;
             }
-            return Ok{};
+            return holes && filled ? m_cache.setHoles(dbId, *holes) : Status(Ok{});
         });
         if (recovered)
             Q_EMIT messagesChanged(dbId);

@@ -62,6 +62,20 @@ struct MessageRow
     qint64 serverOrder = 0;
 };
 
+// A run of collection versions [from, to] that a keg.list skipped (client/sync.cpp).
+struct Hole
+{
+    quint64 from = 0;
+    quint64 to = 0;
+    // Pending: seen by the running sync, not judged yet. Open: reported ("history-incomplete").
+    // Asked: listed again once since; still open until a keg is served there.
+    enum State { Pending = 0, Open = 1, Asked = 2 } state = Pending;
+};
+
+// Removes collection version cv from the reported holes (a keg served there); true if it
+// was one.
+[[nodiscard]] bool closeHole(std::vector<Hole> &holes, quint64 cv);
+
 enum class OutboxState { Queued = 0, Sent = 1, Failed = 2 };
 
 struct OutboxItem
@@ -107,6 +121,12 @@ public:
     [[nodiscard]] Result<quint64> cursor(const QByteArray &dbId);
     [[nodiscard]] Status setCursor(const QByteArray &dbId, quint64 cursor);
     [[nodiscard]] Result<std::vector<QByteArray>> dbIds(int kind = -1);
+
+    // Skipped collection versions: a new pending run, every run of a DB, and the runs
+    // replaced whole (after a judgement or a re-list).
+    [[nodiscard]] Status addHole(const QByteArray &dbId, quint64 from, quint64 to);
+    [[nodiscard]] Result<std::vector<Hole>> holes(const QByteArray &dbId);
+    [[nodiscard]] Status setHoles(const QByteArray &dbId, const std::vector<Hole> &holes);
 
     [[nodiscard]] Status putKeg(const CachedKeg &k);
     // INSERT INTO messages ... ON CONFLICT (db_id, keg_id) DO UPDATE SET server_order: the

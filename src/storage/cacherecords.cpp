@@ -35,9 +35,12 @@ Status Cache::setMeta(const QString &key, const QByteArray &value)
 
 Status Cache::upsertDb(const QByteArray &dbId, int kind, const QString &name)
 {
+    // A null name (db.list names no personal DB or room) is bound as SQL NULL, which the NOT
+    // NULL column refused: the personal DB never had a row, so no cursor, and was listed from
+    // 0 on every sync. Stored as '', and a name already known is not blanked.
     return exec(QStringLiteral("INSERT INTO dbs (db_id, kind, name) VALUES (?, ?, ?) "
-                               "ON CONFLICT (db_id) DO UPDATE SET name = excluded.name"),
-                {dbId, kind, name});
+                               "ON CONFLICT (db_id) DO UPDATE SET name = excluded.name WHERE excluded.name <> ''"),
+                {dbId, kind, name.isNull() ? QStringLiteral("") : name});
 }
 
 Result<quint64> Cache::cursor(const QByteArray &dbId)
@@ -63,6 +66,56 @@ Result<std::vector<QByteArray>> Cache::dbIds(int kind)
     for (const auto &r : *rows)
         out.push_back(r[0].toByteArray());
     return out;
+}
+
+Status Cache::addHole(const QByteArray &dbId, quint64 from, quint64 to)
+{
+    return exec(QStringLiteral("INSERT INTO holes (db_id, from_cv, to_cv, state) VALUES (?, ?, ?, 0) "
+                               "ON CONFLICT (db_id, from_cv) DO NOTHING"),
+                {dbId, qint64(from), qint64(to)});
+}
+
+Result<std::vector<Hole>> Cache::holes(const QByteArray &dbId)
+{
+    auto rows =
+        select(QStringLiteral("SELECT from_cv, to_cv, state FROM holes WHERE db_id = ? ORDER BY from_cv"), {dbId});
+    if (!rows)
+        return rows.error();
+    std::vector<Hole> out;
+    for (const auto &r : *rows)
+        out.push_back({r[0].toULongLong(), r[1].toULongLong(), Hole::State(r[2].toInt())});
+    return out;
+}
+
+Status Cache::setHoles(const QByteArray &dbId, const std::vector<Hole> &holes)
+{
+    return transaction([&]() -> Status {
+        if (auto r = exec(QStringLiteral("DELETE FROM holes WHERE db_id = ?"), {dbId}); !r)
+            return r;
+        for (const Hole &h : holes) {
+            if (auto r = exec(QStringLiteral("INSERT INTO holes (db_id, from_cv, to_cv, state) VALUES (?, ?, ?, ?)"),
+                              {dbId, qint64(h.from), qint64(h.to), int(h.state)});
+                !r)
+                return r;
+        }
+        return Ok{};
+    });
+}
+
+bool closeHole(std::vector<Hole> &holes, quint64 cv)
+{
+    for (auto it = holes.begin(); it != holes.end(); ++it) {
+        if (it->state == Hole::Pending || cv < it->from || cv > it->to)
+            continue;
+        const Hole h = *it;
+        it = holes.erase(it);
+        if (cv < h.to)
+            it = holes.insert(it, {cv + 1, h.to, h.state});
+        if (cv > h.from)
+            holes.insert(it, {h.from, cv - 1, h.state});
+        return true;
+    }
+    return false;
 }
 
 Result<std::optional<CachedKeg>> Cache::keg(const QByteArray &dbId, const QByteArray &kegId)

@@ -206,6 +206,38 @@ bool ServerDb::insertKeg(const QByteArray &dbId, const QByteArray &kegId, const 
     });
 }
 
+bool ServerDb::restoreKeg(const QByteArray &dbId, const KegRow &row)
+{
+    return transaction([&] {
+        return exec(
+            QStringLiteral("INSERT INTO kegs (db_id, keg_id, version, author, keg_type, collection_version, "
+                           "deleted, data) VALUES (?, ?, ?, ?, ?, ?, 0, ?)"),
+            {dbId, row.kegId, qint64(row.version), row.author, row.type, qint64(row.collectionVersion), row.data});
+    });
+}
+
+bool ServerDb::tombstone(const QByteArray &dbId, const QByteArray &kegId)
+{
+    return transaction([&] {
+        const auto cv = nextCollectionVersion(dbId);
+        return cv
+               && exec(QStringLiteral("UPDATE kegs SET version = version + 1, collection_version = ?, deleted = 1, "
+                                      "data = X'' WHERE db_id = ? AND keg_id = ?"),
+                       {qint64(*cv), dbId, kegId});
+    });
+}
+
+bool ServerDb::undelete(const QByteArray &dbId, const QByteArray &kegId, const QByteArray &data)
+{
+    return transaction([&] {
+        const auto cv = nextCollectionVersion(dbId);
+        return cv
+               && exec(QStringLiteral("UPDATE kegs SET collection_version = ?, deleted = 0, data = ? "
+                                      "WHERE db_id = ? AND keg_id = ?"),
+                       {qint64(*cv), data, dbId, kegId});
+    });
+}
+
 bool ServerDb::swapOrder(const QByteArray &dbId, const QByteArray &kegA, const QByteArray &kegB)
 {
     const auto a = keg(dbId, kegA);

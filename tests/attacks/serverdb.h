@@ -79,6 +79,13 @@ public:
                                  const QString &author, int type);
     // Removes a keg outright (a server that drops a record).
     [[nodiscard]] bool deleteKeg(const QByteArray &dbId, const QByteArray &kegId);
+    // Puts a row back exactly as it was (its collection version too): the server serving
+    // again, where it belongs, what it had held back.
+    [[nodiscard]] bool restoreKeg(const QByteArray &dbId, const KegRow &row);
+    // What keg.delete does (a tombstone: version + 1, no data, a new collection version at the
+    // end), done without any member asking; undelete puts `data` back live at the end.
+    [[nodiscard]] bool tombstone(const QByteArray &dbId, const QByteArray &kegId);
+    [[nodiscard]] bool undelete(const QByteArray &dbId, const QByteArray &kegId, const QByteArray &data);
     // Exchanges the collection versions (the server's delivery order) of two kegs.
     [[nodiscard]] bool swapOrder(const QByteArray &dbId, const QByteArray &kegA, const QByteArray &kegB);
 

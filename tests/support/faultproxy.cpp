@@ -2,7 +2,9 @@
 
 #include "protocol/ops.h"
 
+#include <QCborArray>
 #include <QHostAddress>
+#include <QtEndian>
 
 namespace tavern::test {
 
@@ -52,6 +54,64 @@ int FaultProxy::addRule(Rule rule)
     const int id = m_nextRule++;
     m_rules.emplace(id, std::move(rule));
     return id;
+}
+
+int FaultProxy::acknowledgeWithoutForwarding(const QString &user, const QByteArray &dbId)
+{
+    return addRule([this, user, dbId](Hop &hop) {
+        if (hop.direction != Direction::ToServer || hop.user != user || hop.frame.op != protocol::op::KegPut)
+            return Verdict::Pass;
+        const QByteArray db = hop.frame.body.value(QStringLiteral("dbId")).toByteArray();
+        if (!dbId.isEmpty() && db != dbId)
+            return Verdict::Pass;
+        QCborArray results;
+        quint64 &cv = m_highestCv[db];
+        for (const QCborValue &v : hop.frame.body.value(QStringLiteral("kegs")).toArray()) {
+            // The keg wire form (protocol.md §5): format, dbId(32), kegId(16), type, generation
+            // (u32), version (u64 big-endian), ... (this library does not link the keg code).
+            const QByteArray keg = v.toByteArray();
+            if (keg.size() < 62)
+                return Verdict::Pass; // the server's own refusal is the honest answer
+            QCborMap r;
+            r.insert(QStringLiteral("kegId"), keg.mid(33, 16));
+            r.insert(QStringLiteral("version"), qint64(qFromBigEndian<quint64>(keg.constData() + 54)));
+            r.insert(QStringLiteral("collectionVersion"), qint64(++cv));
+            r.insert(QStringLiteral("duplicate"), false);
+            results.append(r);
+        }
+        hop.answer =
+            protocol::Frame::response(hop.frame.id, hop.frame.op, QCborMap{{QStringLiteral("results"), results}});
+        return Verdict::Answer;
+    });
+}
+
+void FaultProxy::noteCollectionVersions(Link &link, const protocol::Frame &frame)
+{
+    // Only to make acknowledgeWithoutForwarding's answers look like the server's.
+    if (frame.type == protocol::FrameType::Request
+        && (frame.op == protocol::op::KegList || frame.op == protocol::op::KegPut)) {
+        link.listed[frame.id] = frame.body.value(QStringLiteral("dbId")).toByteArray();
+        return;
+    }
+    QByteArray db = frame.body.value(QStringLiteral("dbId")).toByteArray();
+    if (frame.type == protocol::FrameType::Response) {
+        auto it = link.listed.find(frame.id);
+        if (it == link.listed.end())
+            return;
+        db = it->second;
+        link.listed.erase(it);
+    }
+    if (db.isEmpty())
+        return;
+    quint64 &cv = m_highestCv[db];
+    const auto note = [&cv](const QCborMap &m) {
+        cv = std::max(cv, quint64(m.value(QStringLiteral("collectionVersion")).toInteger()));
+    };
+    note(frame.body);
+    for (const QString &key : {QStringLiteral("kegs"), QStringLiteral("results")}) {
+        for (const QCborValue &v : frame.body.value(key).toArray())
+            note(v.toMap());
+    }
 }
 
 void FaultProxy::removeRule(int id)
@@ -109,7 +169,7 @@ void FaultProxy::relay(Link &link, Direction direction, const QByteArray &bytes)
         deliver(link, direction, bytes);
         return;
     }
-    Hop hop{direction, link.user, link.id, *decoded, false};
+    Hop hop{direction, link.user, link.id, *decoded, false, {}};
     if (direction == Direction::ToServer && hop.frame.op == protocol::op::Challenge) {
         link.user = hop.frame.body.value(QStringLiteral("username")).toString();
         hop.user = link.user;
@@ -128,9 +188,15 @@ void FaultProxy::relay(Link &link, Direction direction, const QByteArray &bytes)
             break;
     }
     const QByteArray out = hop.edited ? protocol::encodeFrame(hop.frame) : bytes;
+    if (verdict != Verdict::Answer)
+        noteCollectionVersions(link, hop.frame);
     m_log.append(hop);
     switch (verdict) {
     case Verdict::Drop: return;
+    case Verdict::Answer:
+        deliver(link, direction == Direction::ToServer ? Direction::ToClient : Direction::ToServer,
+                protocol::encodeFrame(hop.answer));
+        return;
     case Verdict::Hold: link.held.append({direction, out}); return;
     case Verdict::Duplicate: deliver(link, direction, out); break;
     case Verdict::Pass: break;

@@ -25,7 +25,8 @@ class FaultProxy : public QObject
     Q_OBJECT
 public:
     enum class Direction { ToServer, ToClient };
-    enum class Verdict { Pass, Drop, Duplicate, Hold };
+    // Answer: the frame is not sent on; `answer` goes back to where it came from instead.
+    enum class Verdict { Pass, Drop, Duplicate, Hold, Answer };
 
     // One frame on its way; a rule may edit `frame` (and must then set `edited`).
     struct Hop
@@ -35,6 +36,7 @@ public:
         int link = 0; // connection number, from 1
         protocol::Frame frame;
         bool edited = false;
+        protocol::Frame answer; // for Verdict::Answer
     };
     // Rules run in the order they were added; the first verdict other than Pass wins
     // (edits of every rule that ran are kept). A rule must not close connections itself.
@@ -49,6 +51,11 @@ public:
     void setUpstream(const QUrl &upstream) { m_upstream = upstream; }
 
     int addRule(Rule rule);
+    // A server that lies about success: keg.puts of `user` to `dbId` (any DB when empty) are
+    // acknowledged as the server acknowledges a stored keg (results with kegId, version, the
+    // next collection version after the highest this proxy saw for the DB, duplicate false)
+    // and never forwarded. Returns the rule id.
+    int acknowledgeWithoutForwarding(const QString &user, const QByteArray &dbId = {});
     void removeRule(int id);
     void clearRules();
 
@@ -75,7 +82,9 @@ private:
         QPointer<QWebSocket> server;
         QList<QByteArray> toServerQueue; // until the upstream socket is open
         QList<std::pair<Direction, QByteArray>> held;
+        std::map<quint64, QByteArray> listed; // request id -> DB of a keg.list / keg.put in flight
     };
+    void noteCollectionVersions(Link &link, const protocol::Frame &frame);
 
     void onNewConnection();
     void relay(Link &link, Direction direction, const QByteArray &bytes);
@@ -89,6 +98,7 @@ private:
     int m_nextLink = 1;
     int m_nextRule = 1;
     QList<Hop> m_log;
+    std::map<QByteArray, quint64> m_highestCv; // per DB, as the server answered
 };
 
 } // namespace tavern::test
