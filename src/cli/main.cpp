@@ -24,6 +24,7 @@ Rooms
   rooms                         rooms and invitations
   create-room NAME [--topic T] [--history shared|since-join]
   invite ROOM USER [--role member|guest|moderator|admin] [--history shared|since-join]
+                                --role defaults to member, --history to the room's policy
   invitations                   open invitations, who invited you, who is in the room
   accept ROOM | decline ROOM | leave ROOM
   remove ROOM USER | role ROOM USER ROLE

@@ -138,7 +138,10 @@ int roomCommand(const Args &a)
         return members(a, *s, *roomId);
     if (a.command == QLatin1String("invite")) {
         auto role = parseRole(a.option(QStringLiteral("role"), QStringLiteral("member")));
-        auto history = parseHistory(a.option(QStringLiteral("history"), QStringLiteral("shared")));
+        // Without --history the invitee gets what the room's policy (verified head) gives
+        // newcomers: a since-join room refuses a shared-history invite.
+        const keg::HistoryPolicy policy = s->room(*roomId)->head().version().policy;
+        auto history = parseHistory(a.option(QStringLiteral("history"), keg::historyName(policy)));
         if (a.positional.size() != 2 || !role || !history)
             return fail(
                 a, ExitUsage,

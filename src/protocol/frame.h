@@ -54,8 +54,17 @@ struct Frame
 [[nodiscard]] QByteArray encodeFrameWithBody(FrameType type, quint64 id, const QString &op, QByteArrayView body);
 
 // Bounded decode (size, depth, item count, strict CBOR) followed by envelope type checks.
-// On failure the error code is an ErrorCode; when the envelope got far enough to show a
-// request id, *idOut receives it so the error frame can answer that request.
+// On failure the error code is an ErrorCode; whenever the request id can be read (the
+// envelope decoded far enough, or peekRequestId finds it in bytes the strict decoder
+// refused), *idOut receives it so the error frame can answer that request.
 [[nodiscard]] Result<Frame> decodeFrame(QByteArrayView bytes, const CborLimits &limits, quint64 *idOut = nullptr);
+
+// The request id of a frame the strict decoder refused, read without building anything:
+// the message must start with a CBOR map whose entries, walked in order, reach an "id" key
+// (a definite-length text key) holding an unsigned integer up to 2^63-1 before the first
+// entry that cannot be read. Nothing when there is no such entry, when "id" holds anything
+// else, or when a second "id" follows the first (it is ambiguous which request it is).
+// Linear in the message size; nesting beyond 32 levels ends the walk.
+[[nodiscard]] std::optional<quint64> peekRequestId(QByteArrayView bytes);
 
 } // namespace tavern::protocol

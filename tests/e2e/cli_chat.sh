@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end with tavern-cli as a user would run it: a real tavern-server on a free port,
 # two profiles that sign up, create a room, invite, accept, chat, verify each other, and a
-# third who is removed and can read nothing afterwards.
+# third who is removed and can read nothing afterwards; then a since-join room where an
+# invite without --history follows the room's policy.
 # Usage: cli_chat.sh TAVERN_SERVER TAVERN_CLI   (run by ctest inside with-keyring.sh)
 set -euo pipefail
 server_bin=$1 cli_bin=$2
@@ -51,11 +52,21 @@ expect "and is told why" "moderators and admins" "$out"
 out=$(cli alice delete Ops last); expect "delete own message" "Deleted" "$out"
 out=$(cli bob read Ops); expect "bob sees it deleted" "alice: (deleted)" "$out"
 if grep -q "hello all" <<<"$out"; then echo "FAIL: deleted text still shown"; fails=$((fails+1)); else echo "ok: deleted text gone"; fi
+# A since-join room: invite without --history takes the room's policy (a shared-history
+# invite would be refused there), and the invitee sees nothing from before.
+out=$(cli alice create-room Quiet --history since-join); expect "since-join room created" "Created room Quiet" "$out"
+cli alice send Quiet "quiet before bob" >/dev/null
+out=$(cli alice invite Quiet bob 2>&1 || true); expect "invite into a since-join room without --history" "Invited bob" "$out"
+out=$(cli bob invitations); expect "bob is told he sees only new messages" "messages from now on" "$out"
+cli bob accept Quiet >/dev/null 2>&1 || true
+cli alice send Quiet "quiet after bob" >/dev/null
+out=$(cli bob read Quiet 2>&1 || true); expect "bob reads what came after he joined" "alice: quiet after bob" "$out"
+if grep -q "quiet before bob" <<<"$out"; then echo "FAIL: bob (since-join by default) saw older history"; fails=$((fails+1)); else echo "ok: bob sees no older history"; fi
 out=$(cli alice --json rooms); expect "json rooms" '"name":"Ops"' "$out"
 # A second device of alice (login with the account secret) sees the room and history.
 out=$(echo "$secret" | cli alice2 login alice --server "$url" 2>&1); expect "login on a second device" "Logged in" "$out"
 out=$(cli alice2 read Ops); expect "second device syncs history" "bob: hi alice" "$out"
 out=$(cli alice notices); expect "no security notices in an honest run" "No security notices" "$out"
 
-echo "$(( 28 - fails )) passed, $fails failed"
+echo "$(( 33 - fails )) passed, $fails failed"
 [ "$fails" -eq 0 ]

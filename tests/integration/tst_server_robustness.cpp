@@ -134,6 +134,40 @@ private Q_SLOTS:
         QCOMPARE(c.request(protocol::op::Ping).type, FrameType::Response);
     }
 
+    void badFrameErrorsCarryTheRequestId()
+    {
+        // Frames the strict decoder refuses but whose id is readable: the error answers that
+        // request (same id), so a client can fail it instead of waiting for a response.
+        test::TestClient c(m_server.url());
+        QVERIFY(c.open());
+        const auto answer = [&](const QByteArray &bytes, ErrorCode code, quint64 wantId, const char *what) {
+            const qsizetype before = c.received().size();
+            c.sendRaw(bytes);
+            QVERIFY2(c.waitForFrames(int(before) + 1), what);
+            const Frame f = c.received().takeLast();
+            QVERIFY2(f.type == FrameType::Error && f.code == code,
+                     qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(what), protocol::errorName(f.code))));
+            QVERIFY2(f.id == wantId, qPrintable(QStringLiteral("%1: id %2").arg(QLatin1String(what)).arg(f.id)));
+        };
+        QCborMap m = envelope();
+        m.insert(QStringLiteral("id"), 4242);
+        m.insert(QStringLiteral("body"), QCborMap{{QStringLiteral("x"), 1.5}});
+        answer(frameWith(m), ErrorCode::BadFrame, 4242, "float in the body");
+        m.insert(QStringLiteral("body"), QCborMap{{QStringLiteral("x"), -1}});
+        answer(frameWith(m), ErrorCode::BadFrame, 4242, "negative integer in the body");
+        m.insert(QStringLiteral("id"), 4243);
+        m.remove(QStringLiteral("body"));
+        answer(frameWith(m) + hex("00"), ErrorCode::BadFrame, 4243, "trailing byte");
+        m.insert(QStringLiteral("id"), 4244);
+        m.insert(QStringLiteral("body"), QCborMap{{QStringLiteral("x"), QByteArray(MaxFrame, 'x')}});
+        answer(frameWith(m), ErrorCode::FrameTooLarge, 4244, "frame above the size limit");
+        // Unreadable ids are answered with 0.
+        answer(hex("a26269640162696402"), ErrorCode::BadFrame, 0, "two ids");
+        answer(hex("a2") + QCborValue(QStringLiteral("body")).toCbor() + hex("5a00ffffff") + hex("626964") + hex("07"),
+               ErrorCode::BadFrame, 0, "id behind a cut-short entry");
+        QCOMPARE(c.request(protocol::op::Ping).type, FrameType::Response);
+    }
+
     void seededRandomBytes()
     {
         test::TestClient c(m_server.url());

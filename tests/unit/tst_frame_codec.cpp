@@ -112,6 +112,8 @@ QString check(const QByteArray &m, const CborLimits &limits, int &decoded, int &
     const auto f = decodeFrame(m, limits, &id);
     if (!f) {
         ++refused;
+        if (id != 0xdeadbeef && id > quint64(std::numeric_limits<qint64>::max()))
+            return s("a refused frame reported an id out of range");
         if (f.code() == int(ErrorCode::FrameTooLarge) && m.size() <= limits.maxBytes)
             return s("frame_too_large below the limit");
         if (f.code() != int(ErrorCode::BadFrame) && f.code() != int(ErrorCode::FrameTooLarge))
@@ -371,8 +373,81 @@ private Q_SLOTS:
         id = 99;
         QVERIFY(!decodeFrame(edited(s("id"), {}), CborLimits{}, &id).ok());
         QCOMPARE(id, quint64(99));
-        QVERIFY(!decodeFrame(inA("20"), CborLimits{}, &id).ok());
-        QCOMPARE(id, quint64(99)); // not reached: the CBOR itself was refused
+        // Refused by the strict CBOR rules, but the id is readable: the error answers it.
+        id = 99;
+        QVERIFY(!decodeFrame(inA("20"), CborLimits{}, &id).ok()); // a negative integer in the body
+        QCOMPARE(id, quint64(7));
+    }
+
+    void requestIdPeekedFromRefusedCbor_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<qint64>("id"); // -1: none can be read
+        const QByteArray idFirst = hex("a3") + text("id") + hex("1903e8") + text("type") + text("req") + text("op");
+        QTest::newRow("negative integer in body") << inA("20") << qint64(7);
+        QTest::newRow("float in body") << inA("fb3ff8000000000000") << qint64(7);
+        QTest::newRow("tag in body") << inA("c074323031332d30332d32315432303a30343a30305a") << qint64(7);
+        QTest::newRow("undefined in body") << inA("f7") << qint64(7);
+        QTest::newRow("invalid UTF-8 in body") << inA("62c328") << qint64(7);
+        QTest::newRow("duplicate key in body") << withBody(hex("a2616101616102")) << qint64(7);
+        QTest::newRow("too deep") << nested(10) << qint64(7);
+        QTest::newRow("trailing byte") << edited(s("op"), s("ping")) + hex("00") << qint64(7);
+        QTest::newRow("body cut short") << withBody(hex("a1616159ffff")) << qint64(7);
+        QTest::newRow("id first, large, then a float op") << idFirst + hex("f93c00") << qint64(1000);
+        QTest::newRow("indefinite map") << hex("bf") + text("id") + hex("05") + text("op") + hex("f93c00") + hex("ff")
+                                        << qint64(5);
+        QTest::newRow("id after a cut-short entry")
+            << hex("a2") + text("body") + hex("5a00ffffff") + text("id") + hex("07") << qint64(-1);
+        QTest::newRow("id as a float") << hex("a2") + text("id") + hex("f93c00") + text("op") + hex("20") << qint64(-1);
+        QTest::newRow("id negative") << hex("a2") + text("id") + hex("20") + text("op") + hex("20") << qint64(-1);
+        QTest::newRow("id above 2^63-1") << hex("a2") + text("id") + hex("1b8000000000000000") + text("op") + hex("20")
+                                         << qint64(-1);
+        QTest::newRow("two ids") << hex("a3") + text("id") + hex("01") + text("id") + hex("02") + text("op") + hex("20")
+                                 << qint64(-1);
+        QTest::newRow("no id") << hex("a1") + text("op") + hex("20") << qint64(-1);
+        QTest::newRow("not a map") << hex("8120") << qint64(-1);
+        QTest::newRow("empty") << QByteArray() << qint64(-1);
+        QTest::newRow("deep garbage before the id")
+            << hex("a2") + text("body") + QByteArray(40, '\x81') + hex("00") + text("id") + hex("07") << qint64(-1);
+    }
+
+    void requestIdPeekedFromRefusedCbor()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(qint64, id);
+        QVERIFY2(!decodeBoundedCbor(bytes, CborLimits{}).ok(), "the strict decoder accepts it: not a refusal case");
+        const auto peeked = peekRequestId(bytes);
+        QCOMPARE(peeked.has_value(), id >= 0);
+        quint64 out = 12345;
+        QVERIFY(!decodeFrame(bytes, CborLimits{}, &out).ok());
+        QCOMPARE(out, id >= 0 ? quint64(id) : quint64(12345));
+        if (id >= 0)
+            QCOMPARE(*peeked, quint64(id));
+    }
+
+    void integersInAnyHeadWidth()
+    {
+        // Not required to be shortest (wire-protocol.md 2.1): id 7 in a 1-, 2-, 4- and 8-byte
+        // head decodes the same; the encoder writes the shortest form.
+        for (const char *id : {"1807", "190007", "1a00000007", "1b0000000000000007"}) {
+            const QByteArray m =
+                hex("a3") + text("type") + text("req") + text("id") + hex(id) + text("op") + text("ping");
+            const auto f = decodeFrame(m, CborLimits{});
+            QVERIFY2(f.ok(), id);
+            QCOMPARE(f->id, quint64(7));
+        }
+        QVERIFY(encodeFrame(Frame::request(7, s("ping"))).contains(text("id") + hex("07")));
+    }
+
+    void requestIdOfAnOversizedFrame()
+    {
+        // frame_too_large: the id at the start of the frame is still read.
+        const QByteArray big = withBody(hex("a1616159ffff") + QByteArray(0xffff, 'x'));
+        quint64 id = 0;
+        const auto f = decodeFrame(big, CborLimits{6, 20000, 1024}, &id);
+        QVERIFY(!f.ok());
+        QCOMPARE(f.code(), int(ErrorCode::FrameTooLarge));
+        QCOMPARE(id, quint64(7));
     }
 
     void fieldGetters()
