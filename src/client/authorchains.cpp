@@ -44,11 +44,12 @@ QList<quint64> AuthorChains::missing(const QString &author, bool fromFirstHeld) 
     return out;
 }
 
-void AuthorChains::setDeparted(const QString &author, quint64 lastCounter)
+void AuthorChains::setDeparted(const QString &author, quint64 lastCounter, const QByteArray &lastHash)
 {
     Chain &c = m_chains[author];
     c.departed = true;
     c.departedAt = lastCounter;
+    c.departedHash = lastHash;
 }
 
 void AuthorChains::clearDeparted(const QString &author)
@@ -61,7 +62,10 @@ void AuthorChains::clearDeparted(const QString &author)
 quint64 AuthorChains::highest(const QString &author) const
 {
     auto it = m_chains.constFind(author);
-    return (it == m_chains.constEnd() || it->entries.empty()) ? 0 : it->entries.rbegin()->first;
+    if (it == m_chains.constEnd())
+        return 0;
+    // At least where a departure cut the chain: a member who comes back continues from there.
+    return std::max(it->entries.empty() ? 0 : it->entries.rbegin()->first, it->departedAt);
 }
 
 QByteArray AuthorChains::hashOf(const QString &author, quint64 counter) const
@@ -70,7 +74,9 @@ QByteArray AuthorChains::hashOf(const QString &author, quint64 counter) const
     if (it == m_chains.constEnd())
         return {};
     auto e = it->entries.find(counter);
-    return e == it->entries.end() ? QByteArray() : e->second.hash;
+    if (e != it->entries.end())
+        return e->second.hash;
+    return counter > 0 && counter == it->departedAt ? it->departedHash : QByteArray();
 }
 
 QList<int> authorOrdered(const QList<TimelineItem> &serverOrder)

@@ -32,7 +32,9 @@ public:
     // missing).
     [[nodiscard]] QList<quint64> missing(const QString &author, bool fromFirstHeld = false) const;
     // The (counter, hash) an author ended with, from a boot-keg departure record.
-    void setDeparted(const QString &author, quint64 lastCounter);
+    // Also where a member who comes back continues (highest/hashOf), even on a device that
+    // never held their earlier messages (a re-added account's new device).
+    void setDeparted(const QString &author, quint64 lastCounter, const QByteArray &lastHash = {});
     void clearDeparted(const QString &author); // re-invited later
     [[nodiscard]] quint64 highest(const QString &author) const;
     [[nodiscard]] QByteArray hashOf(const QString &author, quint64 counter) const;
@@ -47,6 +49,7 @@ private:
     {
         std::map<quint64, Entry> entries;
         quint64 departedAt = 0; // 0: still a member
+        QByteArray departedHash;
         bool departed = false;
     };
     QHash<QString, Chain> m_chains;

@@ -26,12 +26,20 @@ void RoomState::remember(const keg::SignedBootKeg &v)
     for (const keg::Member &m : b.members) {
         const QString name = QString::fromUtf8(m.username);
         members.insert(name, {m.role, m.state});
-        if (!m_past.contains(name))
-            m_past.insert(name, {QByteArray(m.signPublicKey.constData(), m.signPublicKey.size()),
-                                 QByteArray(m.boxPublicKey.constData(), m.boxPublicKey.size())});
+        // Deep copies: the member's keys may point into the decoded version's buffer.
+        QByteArray sign(m.signPublicKey.constData(), m.signPublicKey.size());
+        QByteArray box(m.boxPublicKey.constData(), m.boxPublicKey.size());
+        auto past = m_past.find(name);
+        if (past == m_past.end()) {
+            m_past.insert(name, {sign, box, {}, 0});
+        } else if (past->signPublicKey != sign) {
+            // Back with new keys (decisions.md 14): the old key never held this generation.
+            *past = {sign, box, past->signPublicKey, b.currentGeneration()};
+        }
+        m_authors.clearDeparted(name); // listed again: invited back after a departure
     }
     for (const keg::Departure &d : b.departures)
-        m_authors.setDeparted(QString::fromUtf8(d.username), d.lastCounter);
+        m_authors.setDeparted(QString::fromUtf8(d.username), d.lastCounter, d.lastMessageHash);
     m_membership.insert(b.version, std::move(members));
 }
 

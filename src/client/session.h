@@ -24,6 +24,7 @@ namespace tavern::client {
 
 struct PinEntry;
 struct OpenedKeg;
+class KeyTrust;
 
 enum class SessionError { NoAccount = 2000, Keychain, Server, NotInRoom, KeyChanged, Busy, Refused };
 
@@ -58,7 +59,8 @@ struct RoomSummary
     int members = 0;
 };
 
-enum class Trust { Unverified = 0, TrustedOnFirstUse = 1, Verified = 2, KeyChanged = 3 };
+// Mismatch: the user compared safety numbers out of band and they differed (KeyTrust).
+enum class Trust { Unverified = 0, TrustedOnFirstUse = 1, Verified = 2, KeyChanged = 3, Mismatch = 4 };
 
 // Where the profile's local key (the Vault key) lives. Default: the OS keychain. keyFile is
 // the explicit opt-in for machines without one: the key is kept in <profile>/local-key,
@@ -188,6 +190,9 @@ public:
     [[nodiscard]] Status markVerified(const QString &username);
     [[nodiscard]] Status acceptKeyChange(const QString &username);
     [[nodiscard]] std::optional<crypto::PublicIdentity> pinnedContact(const QString &username);
+    // Key changes, re-adding a member with a new key, failed verifications, room
+    // fingerprints (keytrust.h).
+    [[nodiscard]] KeyTrust &keyTrust();
     // The highest (version, hash) of a room pinned in the pin log by any device of this user.
     [[nodiscard]] std::optional<std::pair<quint64, QByteArray>> loggedRoomPin(const QByteArray &roomId);
 
@@ -220,6 +225,7 @@ Q_SIGNALS:
     void outboxChanged();
 
 private:
+    friend class KeyTrust;
     Session(QString profileDir, QUrl server, std::shared_ptr<crypto::Identity> identity, storage::Vault vault);
     [[nodiscard]] Status loadRooms();
 
@@ -311,8 +317,9 @@ private:
     std::unique_ptr<Connection> m_conn;
     std::map<QByteArray, std::unique_ptr<RoomState>> m_rooms;
     QSet<QByteArray> m_revoked;
-    QSet<QByteArray> m_listed; // rooms and invitations the last sync's lists named
-    QByteArray m_device;       // this device's pin-log chain id (cache meta)
+    QSet<QByteArray> m_listed;      // rooms and invitations the last sync's lists named
+    QByteArray m_device;            // this device's pin-log chain id (cache meta)
+    KeyTrust *m_keyTrust = nullptr; // made on first use, a child QObject (keytrust.cpp)
     struct Refetch
     {
         quint64 from = 0;                    // the older cursor to list again from

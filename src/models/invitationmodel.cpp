@@ -70,7 +70,7 @@ void InvitationModel::refresh()
                 }
             }
             // The inviter signed the version that invited us, so their key is pinned by now.
-            r.inviterTrust = r.inviter.isEmpty() ? 0 : int(m_session->trust(r.inviter));
+            r.inviterTrust = r.inviter.isEmpty() ? 0 : ui::uiTrust(m_session->trust(r.inviter));
             next.append(r);
         }
     }
