@@ -46,6 +46,7 @@ int accountCommand(const Args &a);
 int roomCommand(const Args &a);
 int messageCommand(const Args &a);
 int contactCommand(const Args &a);
+int keyCommand(const Args &a); // readd, fingerprint (contacts.cpp)
 
 QString trustName(client::Trust t);
 

@@ -182,6 +182,7 @@ QString trustName(client::Trust t)
     case client::Trust::TrustedOnFirstUse: return QStringLiteral("trusted-on-first-use");
     case client::Trust::Verified: return QStringLiteral("verified");
     case client::Trust::KeyChanged: return QStringLiteral("KEY CHANGED");
+    case client::Trust::Mismatch: return QStringLiteral("MISMATCH");
     }
     return {};
 }

@@ -30,6 +30,10 @@ Rooms
   remove ROOM USER | role ROOM USER ROLE
   settings ROOM [--name N] [--topic T] [--history shared|since-join]
   members ROOM                  members with roles, invite state and trust
+  readd ROOM USER [--history shared|since-join]
+                                re-add a member whose key changed: removes the old key,
+                                invites the new one you accepted (two room versions)
+  fingerprint ROOM              the room fingerprint (members, keys, roles; not name/topic)
 Messages
   send ROOM TEXT                send (queued first; retried until the server has it)
   read ROOM [--mark-read]       history with #ids, edits, deletions, who read what, missing-
@@ -42,6 +46,8 @@ Contacts
   contacts                      pinned contacts and their trust state
   contacts show USER            safety number
   contacts verify USER          mark verified after comparing safety numbers
+  contacts mismatch USER        record that the safety numbers did NOT match (blocks sending
+                                in rooms with that key; synced to your other devices)
   contacts accept-key-change USER
 
 Keys
@@ -102,5 +108,7 @@ int main(int argc, char **argv)
         return messageCommand(a);
     if (a.command == QLatin1String("contacts"))
         return contactCommand(a);
+    if (a.command == QLatin1String("readd") || a.command == QLatin1String("fingerprint"))
+        return keyCommand(a);
     return roomCommand(a);
 }

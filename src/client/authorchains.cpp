@@ -8,8 +8,8 @@ Placement AuthorChains::add(const QString &author, quint64 counter, const QByteA
                             const QByteArray &hash, quint64 headVersion)
 {
     Chain &c = m_chains[author];
-    for (const auto &[version, last] : c.departures) {
-        if (headVersion < version && counter > last)
+    for (const auto &d : c.departures) {
+        if (headVersion < d.version && counter > d.counter)
             return Placement::AfterDeparture;
     }
     auto it = c.entries.find(counter);
@@ -46,15 +46,20 @@ QList<quint64> AuthorChains::missing(const QString &author, bool fromFirstHeld) 
     return out;
 }
 
-void AuthorChains::setDeparted(const QString &author, quint64 lastCounter, quint64 atVersion)
+void AuthorChains::setDeparted(const QString &author, quint64 lastCounter, const QByteArray &lastHash,
+                               quint64 atVersion)
 {
-    m_chains[author].departures.emplace_back(atVersion, lastCounter);
+    m_chains[author].departures.push_back({atVersion, lastCounter, lastHash});
 }
 
 quint64 AuthorChains::highest(const QString &author) const
 {
     auto it = m_chains.constFind(author);
-    return (it == m_chains.constEnd() || it->entries.empty()) ? 0 : it->entries.rbegin()->first;
+    if (it == m_chains.constEnd())
+        return 0;
+    // At least where a departure cut the chain: a member who comes back continues from there.
+    const quint64 cut = it->departures.empty() ? 0 : it->departures.back().counter;
+    return std::max(it->entries.empty() ? 0 : it->entries.rbegin()->first, cut);
 }
 
 QByteArray AuthorChains::hashOf(const QString &author, quint64 counter) const
@@ -63,7 +68,13 @@ QByteArray AuthorChains::hashOf(const QString &author, quint64 counter) const
     if (it == m_chains.constEnd())
         return {};
     auto e = it->entries.find(counter);
-    return e == it->entries.end() ? QByteArray() : e->second.hash;
+    if (e != it->entries.end())
+        return e->second.hash;
+    for (const auto &d : it->departures) {
+        if (counter > 0 && counter == d.counter)
+            return d.hash;
+    }
+    return {};
 }
 
 QList<int> authorOrdered(const QList<TimelineItem> &serverOrder)

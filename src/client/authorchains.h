@@ -34,11 +34,13 @@ public:
     // without the earlier keys (the author's older messages are unreadable by design, not
     // missing).
     [[nodiscard]] QList<quint64> missing(const QString &author, bool fromFirstHeld = false) const;
-    // The counter an author ended with, from the departure record of room version atVersion.
-    // A later message naming a version before atVersion is AfterDeparture; a member invited
-    // back posts again under the versions that list them (their membership is checked by the
-    // caller against the version the message names).
-    void setDeparted(const QString &author, quint64 lastCounter, quint64 atVersion);
+    // A departure record of room version atVersion: the counter and hash the author ended
+    // with. A later message (counter above it) naming a version before atVersion is
+    // AfterDeparture; a member invited back posts again under the versions that list them
+    // (their membership is checked by the caller against the version the message names) and
+    // continues from there (highest/hashOf), even on a device that never held their earlier
+    // messages (a re-added account's new device).
+    void setDeparted(const QString &author, quint64 lastCounter, const QByteArray &lastHash, quint64 atVersion);
     [[nodiscard]] quint64 highest(const QString &author) const;
     [[nodiscard]] QByteArray hashOf(const QString &author, quint64 counter) const;
 
@@ -51,7 +53,13 @@ private:
     struct Chain
     {
         std::map<quint64, Entry> entries;
-        std::vector<std::pair<quint64, quint64>> departures; // (room version, last counter)
+        struct Departure
+        {
+            quint64 version = 0; // the room version that recorded it
+            quint64 counter = 0;
+            QByteArray hash;
+        };
+        std::vector<Departure> departures;
     };
     QHash<QString, Chain> m_chains;
 };

@@ -1,9 +1,11 @@
 // Session: contacts and trust on first use. A user's keys are pinned the first time this
 // device sees them (from the server's lookup or a verified room version) and before they
 // are used; a different key later is a "key changed" state that blocks sending and sealing
-// to that user until the user accepts it.
+// to that user until the user accepts it (KeyTrust, keytrust.h, decides what a key seen
+// means; accepting supersedes the old key for good).
 #include "session.h"
 
+#include "keytrust.h"
 #include "pinlog.h"
 
 #include "crypto/contexts.h"
@@ -13,48 +15,12 @@
 
 namespace tavern::client {
 
-namespace {
-Status upsertPin(storage::Cache &cache, const QString &name, const QByteArray &sign, const QByteArray &box)
-{
-    return cache.exec(QStringLiteral("INSERT INTO contacts (username, sign_pk, box_pk, trust, updated_ms) "
-                                     "VALUES (?, ?, ?, ?, ?)"),
-                      {name, sign, box, int(Trust::TrustedOnFirstUse), QDateTime::currentMSecsSinceEpoch()});
-}
-} // namespace
-
 std::optional<crypto::PublicIdentity> Session::pinnedContact(const QString &username)
 {
     auto rows = m_cache.select(QStringLiteral("SELECT sign_pk, box_pk FROM contacts WHERE username = ?"), {username});
     if (!rows || rows->empty())
         return std::nullopt;
     return crypto::PublicIdentity{username, rows->front()[0].toByteArray(), rows->front()[1].toByteArray()};
-}
-
-// Compares keys with the pin: pins on first sight, flags a change otherwise.
-// *fresh: pinned just now (a decision for the pin log).
-static Status checkAgainstPin(Session &s, storage::Cache &cache, const QString &name, const QByteArray &sign,
-                              const QByteArray &box, bool *changed, bool *fresh)
-{
-    *changed = false;
-    *fresh = false;
-    auto pinned = s.pinnedContact(name);
-    if (!pinned) {
-        *fresh = true;
-        return upsertPin(cache, name, sign, box);
-    }
-    if (pinned->signPublicKey == sign && pinned->boxPublicKey == box) {
-        // The pinned key again, after another one was shown (a server that swapped the keys
-        // and put them back, A17): sending stays blocked until the user looks, but accepting
-        // must then keep the pinned key, not pin the one that was swapped in.
-        return cache.exec(QStringLiteral("UPDATE contacts SET pending_sign_pk = sign_pk, pending_box_pk = box_pk "
-                                         "WHERE username = ? AND pending_sign_pk IS NOT NULL "
-                                         "AND (pending_sign_pk != sign_pk OR pending_box_pk != box_pk)"),
-                          {name});
-    }
-    *changed = true;
-    return cache.exec(QStringLiteral("UPDATE contacts SET pending_sign_pk = ?, pending_box_pk = ?, trust = ?, "
-                                     "updated_ms = ? WHERE username = ?"),
-                      {sign, box, int(Trust::KeyChanged), QDateTime::currentMSecsSinceEpoch(), name});
 }
 
 Result<crypto::PublicIdentity> Session::lookupContact(const QString &username)
@@ -83,18 +49,8 @@ Result<crypto::PublicIdentity> Session::lookupContact(const QString &username)
         return Error{
             int(SessionError::Refused),
             QStringLiteral("The server's keys for %1 are not self-signed; Tavern refused them.").arg(username)};
-    bool changed = false, fresh = false;
-    if (auto r = checkAgainstPin(*this, m_cache, id.username, id.signPublicKey, id.boxPublicKey, &changed, &fresh); !r)
+    if (auto r = keyTrust().observe(id.username, id.signPublicKey, id.boxPublicKey, KeyTrust::Seen::Directory); !r)
         return r.error();
-    if (fresh) {
-        if (auto r = logContactPin(id.username, id.signPublicKey + id.boxPublicKey); !r)
-            return r.error();
-    }
-    if (changed)
-        addNotice({}, QStringLiteral("key-changed"),
-                  QStringLiteral("%1's safety number changed. Sending to %1 is blocked until you review it.")
-                      .arg(id.username),
-                  QStringLiteral("new signing key %1").arg(hex(id.signPublicKey)));
     return id;
 }
 
@@ -103,22 +59,7 @@ Status Session::pinMember(const QByteArray &roomId, const keg::Member &m)
     const QString name = QString::fromUtf8(m.username);
     if (name == m_identity->username)
         return Ok{};
-    bool changed = false, fresh = false;
-    const QByteArray sign(m.signPublicKey.constData(), m.signPublicKey.size());
-    const QByteArray box(m.boxPublicKey.constData(), m.boxPublicKey.size());
-    if (auto r = checkAgainstPin(*this, m_cache, name, sign, box, &changed, &fresh); !r)
-        return r;
-    if (fresh) {
-        if (auto r = logContactPin(name, sign + box); !r)
-            return r;
-    }
-    if (changed)
-        addNotice(roomId, QStringLiteral("key-changed"),
-                  QStringLiteral("%1 is in this room with keys other than the ones you pinned. Sending is "
-                                 "blocked until you review %1's safety number.")
-                      .arg(name),
-                  QStringLiteral("room key %1").arg(hex(m.signPublicKey)));
-    return Ok{};
+    return keyTrust().observe(name, m.signPublicKey, m.boxPublicKey, KeyTrust::Seen::InRoom, roomId);
 }
 
 Trust Session::trust(const QString &username)
@@ -139,7 +80,8 @@ Status Session::markVerified(const QString &username)
                      QStringLiteral("No key is pinned for %1 yet; look them up first.").arg(username)};
     if (trust(username) == Trust::Verified)
         return Ok{};
-    return m_cache.transaction([&]() -> Status {
+    // From Mismatch too: the user compared again and this time the numbers matched.
+    auto done = m_cache.transaction([&]() -> Status {
         if (auto r = m_cache.exec(QStringLiteral("UPDATE contacts SET trust = ? WHERE username = ?"),
                                   {int(Trust::Verified), username});
             !r)
@@ -149,6 +91,9 @@ Status Session::markVerified(const QString &username)
         e.subject = username;
         return appendPin(e);
     });
+    if (done)
+        keyTrust().settle();
+    return done;
 }
 
 Status Session::logContactPin(const QString &username, const QByteArray &keys, bool accepted)
@@ -162,24 +107,36 @@ Status Session::logContactPin(const QString &username, const QByteArray &keys, b
 
 Status Session::acceptKeyChange(const QString &username)
 {
-    auto pending = m_cache.select(QStringLiteral("SELECT pending_sign_pk, pending_box_pk FROM contacts "
+    auto pending = m_cache.select(QStringLiteral("SELECT pending_sign_pk, pending_box_pk, sign_pk FROM contacts "
                                                  "WHERE username = ? AND pending_sign_pk IS NOT NULL"),
                                   {username});
     if (!pending)
         return pending.error();
     if (pending->empty())
         return Ok{};
-    const QByteArray keys = pending->front()[0].toByteArray() + pending->front()[1].toByteArray();
-    return m_cache.transaction([&]() -> Status {
-        if (auto r =
-                m_cache.exec(QStringLiteral("UPDATE contacts SET sign_pk = pending_sign_pk, box_pk = pending_box_pk, "
-                                            "pending_sign_pk = NULL, pending_box_pk = NULL, trust = ? "
-                                            "WHERE username = ? AND pending_sign_pk IS NOT NULL"),
-                             {int(Trust::TrustedOnFirstUse), username});
-            !r)
-            return r;
-        return logContactPin(username, keys, true);
+    const QByteArray sign = pending->front()[0].toByteArray(), box = pending->front()[1].toByteArray();
+    const QByteArray old = pending->front()[2].toByteArray();
+    // Never back to a key the user already replaced (a server serving the old keys again).
+    if (sign != old && keyTrust().isSuperseded(username, sign))
+        return Error{int(SessionError::Refused),
+                     QStringLiteral("These are %1's older keys, which you already replaced; Tavern keeps the newer "
+                                    "ones. Someone may be replaying them.")
+                         .arg(username)};
+    auto r = m_cache.transaction([&]() -> Status {
+        if (sign != old) {
+            if (auto s = keyTrust().supersede(username, old); !s)
+                return s;
+        }
+        if (auto s = m_cache.exec(QStringLiteral("UPDATE contacts SET sign_pk = ?, box_pk = ?, pending_sign_pk = NULL, "
+                                                 "pending_box_pk = NULL, trust = ? WHERE username = ?"),
+                                  {sign, box, int(Trust::TrustedOnFirstUse), username});
+            !s)
+            return s;
+        return logContactPin(username, sign + box, true);
     });
+    if (r)
+        keyTrust().settle();
+    return r;
 }
 
 } // namespace tavern::client

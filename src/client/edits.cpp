@@ -5,6 +5,8 @@
 // of the message it names. Anything refused stays out of the view and gets a notice.
 #include "session.h"
 
+#include "keytrust.h"
+
 #include "protocol/ops.h"
 #include "receipt.h"
 
@@ -199,14 +201,9 @@ Status Session::canWrite(const QByteArray &roomId, keg::Privilege need)
                                .arg(keg::privilegeName(need), need == keg::Privilege::RedactOthers
                                                                   ? QStringLiteral("moderators and admins")
                                                                   : QStringLiteral("other roles"))};
-    for (const keg::Member &m : head.version().members) {
-        const QString name = QString::fromUtf8(m.username);
-        if (trust(name) == Trust::KeyChanged)
-            return Error{int(SessionError::KeyChanged),
-                         QStringLiteral("%1's safety number changed. Review it ('contacts show %1') and "
-                                        "accept the new key before sending.")
-                             .arg(name)};
-    }
+    // A member's key changed, is not the one pinned, or failed a comparison (keytrust.h).
+    if (auto blocked = keyTrust().versionBlock(head.version()); !blocked)
+        return blocked;
     // (A room the guard holds takes the message into the outbox: it waits there for the key.)
     if (!room->keys().get(head.version().currentGeneration()) && !m_guard.held(roomId))
         return Error{int(SessionError::Refused),

@@ -39,7 +39,7 @@ void openRoomKeg(const RoomState &room, QByteArrayView dbId, QByteArrayView kegI
     // generation: without a key openKeg stops after those checks (NoKeyForGeneration).
     static const crypto::SecureBytes noKey;
     const crypto::SecureBytes *key = room.keys().get(out.keg->generation);
-    out.plain = keg::openKeg(*out.keg, dbId, kegId, key ? *key : noKey, author->signPublicKey);
+    out.plain = keg::openKeg(*out.keg, dbId, kegId, key ? *key : noKey, author->signKeyFor(out.keg->generation));
     if (!out.plain)
         return;
     const keg::KegType type = out.keg->type;

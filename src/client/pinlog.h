@@ -19,6 +19,7 @@ enum class PinKind : quint8 {
     ContactVerified = 1,
     KeyChangeAccepted = 2, // keys = the newly accepted sign || box
     RoomHead = 3,          // subject = room id (hex), version + hash
+    ContactMismatch = 4,   // keys = the pinned sign || box whose out-of-band comparison failed
     Count
 };
 

@@ -7,6 +7,7 @@
 // security notices.
 #include "session.h"
 
+#include "keytrust.h"
 #include "pinlog.h"
 #include "protocol/ops.h"
 
@@ -147,41 +148,51 @@ Status Session::applyPinKeg(const storage::CachedKeg &cached)
                     .arg(hex(logged->second), hex(e.hash)));
         return Ok{};
     }
-    if (e.subject == m_identity->username)
+    // This device's own entries took effect when it wrote them; replaying them would report
+    // its own decisions as another device's (a false "Another of your devices..." after
+    // every reconnect once a key change was accepted).
+    if (e.device == deviceId() || e.subject == m_identity->username)
         return Ok{};
     const QByteArray sign = e.keys.left(32), box = e.keys.mid(32);
     const auto pinned = pinnedContact(e.subject);
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    KeyTrust &keys = keyTrust();
     switch (e.kind) {
     case PinKind::ContactPinned:
-        if (!pinned)
-            return m_cache.exec(QStringLiteral("INSERT INTO contacts (username, sign_pk, box_pk, trust, updated_ms) "
-                                               "VALUES (?, ?, ?, ?, ?)"),
-                                {e.subject, sign, box, int(Trust::TrustedOnFirstUse), now});
-        if (pinned->signPublicKey == sign && pinned->boxPublicKey == box)
-            return Ok{};
-        addNotice({}, QStringLiteral("key-changed"),
-                  QStringLiteral("Another of your devices pinned other keys for %1. Sending to %1 is blocked "
-                                 "until you review %1's safety number.")
-                      .arg(e.subject),
-                  QStringLiteral("pin log signing key %1, this device %2").arg(hex(sign), hex(pinned->signPublicKey)));
-        return m_cache.exec(QStringLiteral("UPDATE contacts SET pending_sign_pk = ?, pending_box_pk = ?, trust = ?, "
-                                           "updated_ms = ? WHERE username = ?"),
-                            {sign, box, int(Trust::KeyChanged), now, e.subject});
+        // Unknown here: adopted. Other keys: a key change (one notice per contact and key),
+        // unless they are keys this user already replaced.
+        return keys.observe(e.subject, sign, box, KeyTrust::Seen::PinLog);
     case PinKind::ContactVerified:
-        return m_cache.exec(QStringLiteral("UPDATE contacts SET trust = ? WHERE username = ? AND trust = ?"),
-                            {int(Trust::Verified), e.subject, int(Trust::TrustedOnFirstUse)});
-    case PinKind::KeyChangeAccepted:
+        // Also ends a mismatch: the user compared again on that device and it matched.
+        return m_cache.exec(QStringLiteral("UPDATE contacts SET trust = ? WHERE username = ? AND trust IN (?, ?)"),
+                            {int(Trust::Verified), e.subject, int(Trust::TrustedOnFirstUse), int(Trust::Mismatch)});
+    case PinKind::ContactMismatch:
+        if (auto r = keys.applyMismatch(e.subject, sign); !r)
+            return r;
+        if (trust(e.subject) == Trust::Mismatch)
+            keys.raiseMismatchNotices(e.subject, sign);
+        return Ok{};
+    case PinKind::KeyChangeAccepted: {
         if (!pinned)
-            return m_cache.exec(QStringLiteral("INSERT INTO contacts (username, sign_pk, box_pk, trust, updated_ms) "
-                                               "VALUES (?, ?, ?, ?, ?)"),
-                                {e.subject, sign, box, int(Trust::TrustedOnFirstUse), now});
-        if (pinned->signPublicKey == sign && pinned->boxPublicKey == box && trust(e.subject) != Trust::KeyChanged)
+            return keys.observe(e.subject, sign, box, KeyTrust::Seen::PinLog);
+        const bool same = pinned->signPublicKey == sign && pinned->boxPublicKey == box;
+        if (same && trust(e.subject) != Trust::KeyChanged)
             return Ok{};
-        // The user accepted these keys on another device: this device takes them too.
-        return m_cache.exec(QStringLiteral("UPDATE contacts SET sign_pk = ?, box_pk = ?, pending_sign_pk = NULL, "
-                                           "pending_box_pk = NULL, trust = ?, updated_ms = ? WHERE username = ?"),
-                            {sign, box, int(Trust::TrustedOnFirstUse), now, e.subject});
+        // Never back to keys this user already replaced (an old acceptance served late).
+        if (!same && keys.isSuperseded(e.subject, sign))
+            return Ok{};
+        // The user accepted these keys on another device: this device takes them too, and
+        // the keys they replace are never pinned again.
+        return m_cache.transaction([&]() -> Status {
+            if (!same) {
+                if (auto r = keys.supersede(e.subject, pinned->signPublicKey); !r)
+                    return r;
+            }
+            return m_cache.exec(
+                QStringLiteral("UPDATE contacts SET sign_pk = ?, box_pk = ?, pending_sign_pk = NULL, "
+                               "pending_box_pk = NULL, trust = ?, updated_ms = ? WHERE username = ?"),
+                {sign, box, int(Trust::TrustedOnFirstUse), QDateTime::currentMSecsSinceEpoch(), e.subject});
+        });
+    }
     default: return Ok{};
     }
 }
@@ -287,6 +298,7 @@ void Session::checkPinLog()
                               .arg(seen)
                               .arg(highest.value(device)));
     }
+    keyTrust().settle(); // decisions taken on other devices resolve this device's notices
 }
 
 void Session::checkRoomPin(const QByteArray &roomId)

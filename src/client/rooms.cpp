@@ -2,6 +2,7 @@
 // built from it on the newest head when it is sent (so a lost race re-applies cleanly).
 #include "session.h"
 
+#include "keytrust.h"
 #include "protocol/ops.h"
 
 #include <QCborArray>
@@ -156,7 +157,7 @@ Status Session::invite(const QByteArray &roomId, const QString &username, keg::R
     auto contact = lookupContact(username);
     if (!contact)
         return contact.error();
-    if (trust(contact->username) == Trust::KeyChanged)
+    if (trust(contact->username) == Trust::KeyChanged || trust(contact->username) == Trust::Mismatch)
         return Error{int(SessionError::KeyChanged),
                      QStringLiteral("%1's safety number changed since you first saw them. Review and "
                                     "accept the new key before inviting them.")
@@ -317,6 +318,24 @@ Result<QCborMap> Session::buildBootKegEdit(const QCborMap &i)
     } else if (action == QLatin1String("remove")) {
         const quint64 last = room->authors().highest(user);
         step = b.remove(user, last, room->authors().hashOf(user, last));
+    } else if (action == QLatin1String("readd")) {
+        // Re-adding a member with new keys (KeyTrust::readd): two intents, each done already
+        // when the head shows its effect. Member keys are immutable inside a room, so the
+        // old entry goes in one version and the new keys come in the next (decisions.md 15).
+        const keg::Member *m = room->head().version().member(user.toUtf8());
+        const QByteArray sign = i.value(QStringLiteral("signKey")).toByteArray();
+        if (i.value(QStringLiteral("step")).toString() == QLatin1String("remove")) {
+            if (!m || m->signPublicKey != i.value(QStringLiteral("oldSignKey")).toByteArray())
+                return QCborMap{};
+            const quint64 last = room->authors().highest(user);
+            step = b.remove(user, last, room->authors().hashOf(user, last));
+        } else if (m && m->signPublicKey == sign) {
+            return QCborMap{};
+        } else {
+            step = b.invite({user, sign, i.value(QStringLiteral("boxKey")).toByteArray()},
+                            keg::Role(i.value(QStringLiteral("role")).toInteger()),
+                            keg::HistoryPolicy(i.value(QStringLiteral("history")).toInteger()));
+        }
     } else if (action == QLatin1String("role")) {
         step = b.setRole(user, keg::Role(i.value(QStringLiteral("role")).toInteger()));
     } else if (action == QLatin1String("rekey")) {
@@ -341,6 +360,11 @@ Result<QCborMap> Session::buildBootKegEdit(const QCborMap &i)
     auto built = b.build();
     if (!built)
         return built.error();
+    // No new room key for a key whose out-of-band comparison failed (KeyTrust::markMismatch).
+    if (built->newGeneration) {
+        if (auto r = keyTrust().sealBlock(built->version.version()); !r)
+            return r.error();
+    }
     QCborMap put;
     put.insert(QStringLiteral("dbId"), roomId);
     put.insert(QStringLiteral("version"), built->version.encode());

@@ -30,12 +30,21 @@ void RoomState::remember(const keg::SignedBootKeg &v)
         members.insert(name, {m.role, m.state});
         if (previous == m_membership.constEnd() || !previous->contains(name))
             m_sharedHistory.insert(name, {b.version, m.history == keg::HistoryPolicy::Shared});
-        if (!m_past.contains(name))
-            m_past.insert(name, {QByteArray(m.signPublicKey.constData(), m.signPublicKey.size()),
-                                 QByteArray(m.boxPublicKey.constData(), m.boxPublicKey.size())});
+        // Deep copies: the member's keys may point into the decoded version's buffer.
+        QByteArray sign(m.signPublicKey.constData(), m.signPublicKey.size());
+        QByteArray box(m.boxPublicKey.constData(), m.boxPublicKey.size());
+        auto past = m_past.find(name);
+        if (past == m_past.end()) {
+            m_past.insert(name, {sign, box, {}, 0});
+        } else if (past->signPublicKey != sign) {
+            // Back with new keys (decisions.md 15): the old key never held this generation.
+            *past = {sign, box, past->signPublicKey, b.currentGeneration()};
+        }
     }
+    // (A member listed again keeps the cut-offs: they bind messages naming versions before
+    // each departure, AuthorChains::add.)
     for (const keg::Departure &d : b.departures)
-        m_authors.setDeparted(QString::fromUtf8(d.username), d.lastCounter, b.version);
+        m_authors.setDeparted(QString::fromUtf8(d.username), d.lastCounter, d.lastMessageHash, b.version);
     m_membership.insert(b.version, std::move(members));
 }
 

@@ -14,6 +14,14 @@ struct PastMember
 {
     QByteArray signPublicKey;
     QByteArray boxPublicKey;
+    // A member re-added with new keys (an account reset, KeyTrust::readd): kegs of the
+    // generations before the re-add are the earlier key's; later ones only the new key's.
+    QByteArray earlierSignKey;
+    quint32 newKeyFromGeneration = 0;
+    [[nodiscard]] const QByteArray &signKeyFor(quint32 generation) const
+    {
+        return generation < newKeyFromGeneration ? earlierSignKey : signPublicKey;
+    }
 };
 
 class RoomState

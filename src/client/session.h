@@ -26,6 +26,7 @@ namespace tavern::client {
 
 struct PinEntry;
 struct OpenedKeg;
+class KeyTrust;
 
 enum class SessionError { NoAccount = 2000, Keychain, Server, NotInRoom, KeyChanged, Busy, Refused };
 
@@ -63,7 +64,8 @@ struct RoomSummary
     int members = 0;
 };
 
-enum class Trust { Unverified = 0, TrustedOnFirstUse = 1, Verified = 2, KeyChanged = 3 };
+// Mismatch: the user compared safety numbers out of band and they differed (KeyTrust).
+enum class Trust { Unverified = 0, TrustedOnFirstUse = 1, Verified = 2, KeyChanged = 3, Mismatch = 4 };
 
 // Where the profile's local key (the Vault key) lives. Default: the OS keychain. keyFile is
 // the explicit opt-in for machines without one: the key is kept in <profile>/local-key,
@@ -200,6 +202,9 @@ public:
     [[nodiscard]] Status markVerified(const QString &username);
     [[nodiscard]] Status acceptKeyChange(const QString &username);
     [[nodiscard]] std::optional<crypto::PublicIdentity> pinnedContact(const QString &username);
+    // Key changes, re-adding a member with a new key, failed verifications, room
+    // fingerprints (keytrust.h).
+    [[nodiscard]] KeyTrust &keyTrust();
     // The highest (version, hash) of a room pinned in the pin log by any device of this user.
     [[nodiscard]] std::optional<std::pair<quint64, QByteArray>> loggedRoomPin(const QByteArray &roomId);
 
@@ -232,6 +237,7 @@ Q_SIGNALS:
     void outboxChanged();
 
 private:
+    friend class KeyTrust;
     Session(QString profileDir, QUrl server, std::shared_ptr<crypto::Identity> identity, storage::Vault vault);
     [[nodiscard]] Status loadRooms();
 
@@ -343,12 +349,13 @@ private:
     QSet<QByteArray> m_revoked;
     QHash<QByteArray, quint64> m_declined; // room -> head version when this user declined it
     RoomGuard m_guard;
-    QHash<QByteArray, int> m_chainRetries;       // rooms whose chain had a gap: attempts so far
-    QSet<QByteArray> m_chainRetryScheduled;      // ... and a retry is waiting on a timer
+    QHash<QByteArray, int> m_chainRetries;          // rooms whose chain had a gap: attempts so far
+    QSet<QByteArray> m_chainRetryScheduled;         // ... and a retry is waiting on a timer
     QHash<QByteArray, quint32> m_keysBadGeneration; // rooms whose seal for this user did not open
-    QSet<QByteArray> m_listed; // rooms and invitations the last sync's lists named
-    QByteArray m_device;       // this device's pin-log chain id (cache meta)
-    bool m_pinRecheck = false; // checkPinLog is listing the personal DB again before it judges
+    QSet<QByteArray> m_listed;      // rooms and invitations the last sync's lists named
+    QByteArray m_device;            // this device's pin-log chain id (cache meta)
+    bool m_pinRecheck = false;      // checkPinLog is listing the personal DB again before it judges
+    KeyTrust *m_keyTrust = nullptr; // made on first use, a child QObject (keytrust.cpp)
     struct Refetch
     {
         quint64 from = 0;                    // the older cursor to list again from

@@ -3,6 +3,8 @@
 // KegDB's kegs from its cursor, each page applied with its cursor in one transaction.
 #include "session.h"
 
+#include "keytrust.h"
+
 #include "keg/message.h"
 #include "pageopen.h"
 #include "protocol/ops.h"
@@ -102,6 +104,8 @@ void Session::syncAll(std::function<void()> done)
                 steps->append([this, dbId](auto next) { syncKegs(dbId, next); });
             }
         }
+        // Every room member's keys against the pins, in one batched lookup (keytrust.h).
+        steps->append([this](auto next) { keyTrust().check(next); });
         listInvitations(steps, done);
     });
 }

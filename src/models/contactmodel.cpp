@@ -1,4 +1,5 @@
 #include "contactmodel.h"
+#include "uiutil.h"
 
 #include "crypto/safetynumber.h"
 
@@ -53,8 +54,8 @@ void ContactModel::refresh()
             const auto pinned = m_session->pinnedContact(name);
             if (name == me.username || !pinned)
                 continue;
-            next.append(
-                {name, int(m_session->trust(name)), crypto::safetyNumber(mine, *pinned).join(QLatin1Char(' '))});
+            next.append({name, ui::uiTrust(m_session->trust(name)),
+                         crypto::safetyNumber(mine, *pinned).join(QLatin1Char(' '))});
         }
     }
     syncRows(m_rows, next);

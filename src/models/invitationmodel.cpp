@@ -79,7 +79,7 @@ void InvitationModel::refresh()
             if (const auto pinned = inviter ? m_session->pinnedContact(r.inviter) : std::nullopt) {
                 const bool same = pinned->signPublicKey == QByteArrayView(inviter->signPublicKey)
                                   && pinned->boxPublicKey == QByteArrayView(inviter->boxPublicKey);
-                r.inviterTrust = same ? int(m_session->trust(r.inviter)) : int(client::Trust::KeyChanged);
+                r.inviterTrust = same ? ui::uiTrust(m_session->trust(r.inviter)) : int(client::Trust::KeyChanged);
             }
             r.expired = room.expired;
             next.append(r);

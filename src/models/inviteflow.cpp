@@ -1,4 +1,5 @@
 #include "inviteflow.h"
+#include "uiutil.h"
 
 #include "common/username.h"
 #include "crypto/safetynumber.h"
@@ -51,7 +52,7 @@ void InviteFlow::lookUp()
         return online ? fail(NotFound, tr("There is no user called %1 on this server.").arg(m_username))
                       : fail(Failed, tr("You're offline. Try again when Tavern has reconnected."));
     }
-    m_trust = int(m_session->trust(m_username));
+    m_trust = ui::uiTrust(m_session->trust(m_username));
     const crypto::Identity &me = m_session->identity();
     m_safetyNumber =
         crypto::safetyNumber({me.username, me.signing.publicKey, me.box.publicKey}, *id).join(QLatin1Char(' '));

@@ -97,7 +97,7 @@ void MemberModel::refresh()
             r.section = sectionOf(m.role, r.invited);
             r.isMe = r.key == me;
             // One's own keys are one's own: shown as verified rather than "unverified".
-            r.trust = r.isMe ? int(client::Trust::Verified) : int(m_session->trust(r.key));
+            r.trust = r.isMe ? int(client::Trust::Verified) : ui::uiTrust(m_session->trust(r.key));
             r.canChangeRole = !r.isMe && may(keg::Privilege::ChangeRole);
             // The chain rules: removing needs RemoveMember; an invitation can also be
             // withdrawn by whoever made it (CancelOwnInvite).

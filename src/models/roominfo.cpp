@@ -36,7 +36,7 @@ void RoomInfo::update(client::Session *session, const QByteArray &roomId)
         // Contacts and trust); the composer shows why before the user types.
         for (const keg::Member &m : v->members) {
             const QString name = QString::fromUtf8(m.username);
-            if (name != me && s.trust(name) == client::Trust::KeyChanged)
+            if (name != me && ui::trustBlocks(s.trust(name)))
                 next.m_blockedBy.append(name);
         }
         bool openWarning = false;

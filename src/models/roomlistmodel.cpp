@@ -103,7 +103,7 @@ RoomListModel::Row RoomListModel::build(const QByteArray &roomId, const QString 
     if (v) {
         for (const keg::Member &m : v->members) {
             if (QString::fromUtf8(m.username) != s.username()
-                && s.trust(QString::fromUtf8(m.username)) == client::Trust::KeyChanged)
+                && ui::trustBlocks(s.trust(QString::fromUtf8(m.username))))
                 r.attention = true;
         }
     }

@@ -59,7 +59,8 @@ int noticeSeverity(const QString &kind)
         QStringLiteral("key-changed"),   QStringLiteral("rollback"),
         QStringLiteral("fork"),          QStringLiteral("unauthorised-change"),
         QStringLiteral("bad-signature"), QStringLiteral("invalid-room-change"),
-        QStringLiteral("pin-log"),
+        QStringLiteral("pin-log"),       QStringLiteral("mismatch"),
+        QStringLiteral("readd-needed"),
     };
     return warnings.contains(kind) ? 1 : 0;
 }

@@ -26,6 +26,18 @@ namespace tavern::ui {
 // renamed room keeps its colour and two rooms of the same name look different.
 [[nodiscard]] QColor avatarColor(const QByteArray &roomId);
 
+// A trust state as QML shows it (TrustIndicator: 0 unverified, 1 TOFU, 2 verified, 3 warning):
+// a failed comparison (Mismatch) is a warning like a key change, never a tick.
+[[nodiscard]] inline int uiTrust(client::Trust t)
+{
+    return t == client::Trust::Mismatch ? int(client::Trust::KeyChanged) : int(t);
+}
+// Sending to this contact is blocked until the user acts (key changed, failed comparison).
+[[nodiscard]] inline bool trustBlocks(client::Trust t)
+{
+    return t == client::Trust::KeyChanged || t == client::Trust::Mismatch;
+}
+
 // 1 (warning) for notices that need the user, 0 (info) for the rest.
 [[nodiscard]] int noticeSeverity(const QString &kind);
 // The username a key-changed notice is about (the engine puts it first in the summary), or

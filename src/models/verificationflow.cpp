@@ -1,4 +1,5 @@
 #include "verificationflow.h"
+#include "uiutil.h"
 
 #include "crypto/safetynumber.h"
 
@@ -63,7 +64,7 @@ void VerificationFlow::begin(const QString &username)
         return Q_EMIT stateChanged();
     }
     const auto keys = keysToCompare();
-    m_trust = int(m_session->trust(m_username));
+    m_trust = ui::uiTrust(m_session->trust(m_username));
     updateFingerprint();
     if (!keys) {
         m_error =
@@ -91,7 +92,7 @@ void VerificationFlow::theyMatch()
         m_error = r.error().message;
         return Q_EMIT stateChanged();
     }
-    m_trust = int(m_session->trust(m_username));
+    m_trust = ui::uiTrust(m_session->trust(m_username));
     m_state = Verified;
     Q_EMIT stateChanged();
     Q_EMIT trustRecorded();

@@ -249,8 +249,45 @@ void AuthService::listDevices(Connection &c, const Frame &req)
     c.reply(req, body);
 }
 
+namespace {
+QCborMap userEntry(const UserRecord &u)
+{
+    QCborMap body;
+    body.insert(KUsername, u.username);
+    body.insert(QStringLiteral("signKey"), u.signKey);
+    body.insert(QStringLiteral("boxKey"), u.boxKey);
+    body.insert(QStringLiteral("sig"), u.signupSig);
+    return body;
+}
+} // namespace
+
 void AuthService::lookup(Connection &c, const Frame &req)
 {
+    // The batched form: a client checks every room member's keys on each sync in one request
+    // per page (docs/wire-protocol.md 4.1), not one per member.
+    if (req.body.contains(QStringLiteral("usernames"))) {
+        const QCborValue list = req.body.value(QStringLiteral("usernames"));
+        if (!list.isArray() || list.toArray().size() > m_s.config.limits.maxPageSize)
+            return c.fail(req, ErrorCode::BadRequest,
+                          QStringLiteral("usernames: an array of at most %1 names").arg(m_s.config.limits.maxPageSize));
+        QCborArray users, unknown;
+        for (const QCborValue &v : list.toArray()) {
+            auto name = normalizeUsername(v.toString());
+            if (!v.isString() || !name)
+                return c.fail(req, ErrorCode::BadUsername, QStringLiteral("usernames: not a username"));
+            auto user = m_s.store.user(*name);
+            if (!user)
+                return c.fail(req, internalError(user.error()));
+            if (*user)
+                users.append(userEntry(**user));
+            else
+                unknown.append(*name);
+        }
+        QCborMap body;
+        body.insert(QStringLiteral("users"), users);
+        body.insert(QStringLiteral("unknown"), unknown);
+        return c.reply(req, body);
+    }
     auto name = usernameField(req.body);
     if (!name)
         return c.fail(req, name.error());
@@ -259,12 +296,7 @@ void AuthService::lookup(Connection &c, const Frame &req)
         return c.fail(req, internalError(user.error()));
     if (!*user)
         return c.fail(req, ErrorCode::UnknownUser, QStringLiteral("no user %1").arg(*name));
-    QCborMap body;
-    body.insert(KUsername, (*user)->username);
-    body.insert(QStringLiteral("signKey"), (*user)->signKey);
-    body.insert(QStringLiteral("boxKey"), (*user)->boxKey);
-    body.insert(QStringLiteral("sig"), (*user)->signupSig);
-    c.reply(req, body);
+    c.reply(req, userEntry(**user));
 }
 
 } // namespace tavern::server

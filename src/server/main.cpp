@@ -1,4 +1,5 @@
 // tavern-server: parses the configuration, runs the server, stops cleanly on SIGTERM/SIGINT.
+#include "admin.h"
 #include "config.h"
 #include "crypto/sodium.h"
 #include "log.h"
@@ -41,6 +42,12 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationName(QStringLiteral("tavern-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TAVERN_VERSION));
 
+    // Operator commands on a stopped server's database (admin.h); not the daemon.
+    if (QCoreApplication::arguments().value(1) == QLatin1String("admin")) {
+        if (!tavern::crypto::ensureSodium())
+            return 1;
+        return runAdmin(QCoreApplication::arguments());
+    }
     auto parsed = parseConfig(QCoreApplication::arguments());
     if (!parsed) {
         std::fprintf(stderr, "tavern-server: %s\n(see --help)\n", qPrintable(parsed.error().message));

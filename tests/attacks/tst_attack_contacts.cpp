@@ -4,6 +4,7 @@
 // stored, nothing is ever sealed to the swapped-in key; acknowledging unblocks, and keeps
 // the pinned key when the server has put the real one back.
 #include "attackworld.h"
+#include "client/keytrust.h"
 #include "crypto/contexts.h"
 #include "forge.h"
 
@@ -92,6 +93,87 @@ private Q_SLOTS:
         const QStringList all{QStringLiteral("from bob"), QStringLiteral("still me"), QStringLiteral("unblocked")};
         QCOMPARE(bodies(*alice, room), all);
         QCOMPARE(bodies(*bob, room), all);
+    }
+
+    // The server swaps bob's keys before alice ever saw him, so the invitation pins and
+    // seals to the swapped key (trust on first use can't tell). Then alice and bob compare
+    // safety numbers and they differ: the mismatch is recorded (and logged for her other
+    // devices), every room that key is or was in warns, sending where it is a member is
+    // blocked, and no new room key is sealed to it; removing bob resolves that room.
+    void a17_swappedAtFirstUseThenMismatch()
+    {
+        auto alice = m_world.account(QStringLiteral("alice"));
+        auto bob = m_world.account(QStringLiteral("bob"));
+        auto carol = m_world.account(QStringLiteral("carol"));
+        QVERIFY(alice && bob && carol);
+        const QString name = bob->username();
+        const QByteArray room = m_world.room(*alice, {carol.get()}, QStringLiteral("Shared"));
+        const QByteArray earlier = m_world.room(*alice, {carol.get()}, QStringLiteral("Earlier"));
+        QVERIFY(!room.isEmpty() && !earlier.isEmpty());
+
+        const crypto::Identity fake = crypto::randomIdentity(name);
+        QVERIFY(m_world.db().setUserKeys(
+            name, {fake.signing.publicKey, fake.box.publicKey,
+                   crypto::sign(fake.signing, crypto::ctx::SignupSig,
+                                protocol::signupMessage(name, fake.signing.publicKey, fake.box.publicKey))}));
+        for (const QByteArray &r : {room, earlier}) {
+            QVERIFY(alice->invite(r, name, keg::Role::Member, keg::HistoryPolicy::Shared));
+            QVERIFY(alice->flushOutbox(Patience));
+        }
+        QCOMPARE(alice->pinnedContact(name)->signPublicKey, fake.signing.publicKey);
+        QCOMPARE(alice->trust(name), Trust::TrustedOnFirstUse);
+        QVERIFY(alice->remove(earlier, name));
+        QVERIFY(alice->flushOutbox(Patience));
+        QVERIFY(!memberOf(*alice, earlier, name));
+
+        // "They don't match."
+        const auto logged = alice->cache().outbox(false)->size();
+        QVERIFY(alice->keyTrust().markMismatch(name));
+        QCOMPARE(alice->trust(name), Trust::Mismatch);
+        const auto items = *alice->cache().outbox(false);
+        QCOMPARE(items.size(), logged + 1); // the pin-log entry, for her other devices
+        QCOMPARE(items.back().dbId, keg::personalDbId(alice->username()));
+        QVERIFY(alice->flushOutbox(Patience));
+        // Every affected room warns: where the key is a member and where it was sealed.
+        QVERIFY2(noticeCount(*alice, room, QStringLiteral("mismatch")) == 1, qPrintable(noticeDump(*alice)));
+        QVERIFY2(noticeCount(*alice, earlier, QStringLiteral("mismatch")) == 1, qPrintable(noticeDump(*alice)));
+        QVERIFY2(noticeCount(*alice, {}, QStringLiteral("mismatch")) == 3, qPrintable(noticeDump(*alice)));
+        // Sending is blocked where the key is a member, and nothing is queued.
+        const auto before = alice->cache().outbox(false)->size();
+        auto sent = alice->send(room, QStringLiteral("must not go out"));
+        QCOMPARE(sent.code(), int(SessionError::KeyChanged));
+        QCOMPARE(alice->cache().outbox(false)->size(), before);
+        // Where it is no longer a member, the room works.
+        QVERIFY(m_world.say(*alice, earlier, QStringLiteral("fine here"), {carol.get()}));
+        // A change that starts a new room key would seal it to the swapped key: refused.
+        const auto headBefore = headOf(*alice, room).version().version;
+        QVERIFY(alice->setRole(room, carol->username(), keg::Role::Moderator)); // no new key: allowed
+        QVERIFY(alice->flushOutbox(Patience));
+        QVERIFY(alice->remove(room, carol->username()));
+        QVERIFY(alice->flushOutbox(Patience));
+        QCOMPARE(alice->cache().outbox(false)->back().state, storage::OutboxState::Failed);
+        QCOMPARE(headOf(*alice, room).version().version, headBefore + 1);
+        QCOMPARE(alice->invite(earlier, name, keg::Role::Member, keg::HistoryPolicy::Shared).code(),
+                 int(SessionError::KeyChanged));
+        // Resolved by removing bob: the new key goes to alice and carol only.
+        QVERIFY(alice->remove(room, name));
+        QVERIFY(alice->flushOutbox(Patience));
+        QVERIFY(!memberOf(*alice, room, name));
+        QVERIFY(m_world.say(*alice, room, QStringLiteral("after the removal"), {carol.get()}));
+        bool resolved = false;
+        for (const auto &n : alice->notices(room))
+            resolved = resolved || (n.kind == QLatin1String("mismatch") && alice->keyTrust().isResolved(n));
+        QVERIFY2(resolved, qPrintable(noticeDump(*alice, room)));
+        // Nothing after the mismatch was sealed to the swapped key, in either room.
+        for (const QByteArray &r : {room, earlier}) {
+            const auto rows = m_world.db().bootKegs(r);
+            const auto v = keg::SignedBootKeg::decode(rows.back().data);
+            QVERIFY(v);
+            QVERIFY(!keg::openCurrentKey(*v, fake));
+            QVERIFY(!v->version().member(name.toUtf8()));
+        }
+        QVERIFY(alice->pinnedContact(name)->signPublicKey == fake.signing.publicKey);
+        QCOMPARE(alice->trust(name), Trust::Mismatch);
     }
 };
 

@@ -87,14 +87,14 @@ private Q_SLOTS:
     {
         AuthorChains c;
         QCOMPARE(c.add(QStringLiteral("bob"), 1, zero, h(1), 3), Placement::Accepted);
-        c.setDeparted(QStringLiteral("bob"), 2, 5); // removed by room version 5 after message 2
+        c.setDeparted(QStringLiteral("bob"), 2, h(2), 5); // removed by room version 5 after message 2
         QCOMPARE(c.add(QStringLiteral("bob"), 2, h(1), h(2), 4), Placement::Accepted); // sent before
         // Backdated: a later message naming a version from before the removal.
         QCOMPARE(c.add(QStringLiteral("bob"), 3, h(2), h(3), 4), Placement::AfterDeparture);
         // Invited back (version 7 lists bob again): messages under it continue the chain.
         QCOMPARE(c.add(QStringLiteral("bob"), 3, h(2), h(3), 8), Placement::Accepted);
         // A second departure keeps the first cut-off too.
-        c.setDeparted(QStringLiteral("bob"), 3, 9);
+        c.setDeparted(QStringLiteral("bob"), 3, h(3), 9);
         QCOMPARE(c.add(QStringLiteral("bob"), 4, h(3), h(4), 8), Placement::AfterDeparture);
         QCOMPARE(c.add(QStringLiteral("bob"), 4, h(3), h(4), 4), Placement::AfterDeparture);
     }
