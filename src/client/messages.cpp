@@ -135,7 +135,7 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKe
             if (keg->generation <= room->head().version().currentGeneration()) {
                 // History from before this user joined (since-join) is not readable by design;
                 // a generation the signed chain sealed to this user and that is missing is not.
-                if (!room->expectsKey(keg->generation, m_identity->username))
+                if (!room->expectsKey(keg->generation, m_identity->username, m_identity->signing.publicKey))
                     return Ok{};
                 return quarantine(QStringLiteral("it uses key generation %1, which the room sealed to you but this "
                                                  "device could not open")

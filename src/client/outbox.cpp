@@ -46,6 +46,10 @@ void Session::pumpOutbox()
     // this device knows it, which must include what the account's other devices sent meanwhile.
     if (m_pumping || m_conn->state() != Connection::State::Ready || !m_synced || m_syncing)
         return;
+    // After a busy answer the item waits its second, whoever asks to pump (flushOutbox asks
+    // on every outbox change): retrying at once is a flood a rate-limiting server closes.
+    if (QDateTime::currentMSecsSinceEpoch() < m_outboxRetryAt)
+        return;
     auto pending = m_cache.outbox(true);
     if (!pending || pending->empty())
         return;
@@ -138,8 +142,10 @@ void Session::sendItem(const storage::OutboxItem &item, std::function<void(bool 
         if (transient(r.code())) {
             // Kept queued; sent again (same bytes) after the next reconnect, or after a short
             // wait when the link is still up (a busy server, an answer that timed out).
-            if (r.code() != int(LinkError::Disconnected) && r.code() != int(LinkError::NotReady))
+            if (r.code() != int(LinkError::Disconnected) && r.code() != int(LinkError::NotReady)) {
+                m_outboxRetryAt = QDateTime::currentMSecsSinceEpoch() + 1000;
                 QTimer::singleShot(1000, this, &Session::pumpOutbox);
+            }
             return done(true);
         }
         if (edit && r.code() == int(protocol::ErrorCode::Conflict) && item.attempts < MaxConflicts) {

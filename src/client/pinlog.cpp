@@ -47,8 +47,10 @@ Result<PinEntry> decodePinEntry(QByteArrayView bytes)
     // Each kind carries exactly its own fields; anything else has a second encoding.
     const bool room = e.kind == PinKind::RoomHead;
     const bool verified = e.kind == PinKind::ContactVerified;
-    const bool shapeOk = room ? (e.hash.size() == 32 && e.keys.isEmpty())
-                              : (e.hash.isEmpty() && e.version == 0 && e.keys.size() == (verified ? 0 : 64));
+    const bool declined = e.kind == PinKind::InvitationDeclined;
+    const bool shapeOk = room       ? (e.hash.size() == 32 && e.keys.isEmpty())
+                         : declined ? (e.hash.isEmpty() && e.keys.isEmpty() && e.subject.size() == 64)
+                                    : (e.hash.isEmpty() && e.version == 0 && e.keys.size() == (verified ? 0 : 64));
     const bool firstOk = e.counter != 1 || e.previousHash == QByteArray(32, '\0');
     if (r.ok() && (e.counter == 0 || !shapeOk || !firstOk))
         r.fail(keg::DecodeError::NonCanonical);

@@ -148,6 +148,17 @@ Status Session::applyPinKeg(const storage::CachedKeg &cached)
                     .arg(hex(logged->second), hex(e.hash)));
         return Ok{};
     }
+    if (e.kind == PinKind::InvitationDeclined) {
+        // A decline made on any device: the same invitation is not offered here either.
+        const QByteArray roomId = QByteArray::fromHex(e.subject.toLatin1());
+        if (m_declined.contains(roomId) && m_declined.value(roomId) >= e.version)
+            return Ok{};
+        if (auto r = m_cache.setMeta(QStringLiteral("declined:%1").arg(e.subject), QByteArray::number(e.version)); !r)
+            return r;
+        m_declined.insert(roomId, e.version);
+        Q_EMIT roomChanged(roomId);
+        return Ok{};
+    }
     // This device's own entries took effect when it wrote them; replaying them would report
     // its own decisions as another device's (a false "Another of your devices..." after
     // every reconnect once a key change was accepted).

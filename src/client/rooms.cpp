@@ -2,6 +2,8 @@
 // built from it on the newest head when it is sent (so a lost race re-applies cleanly).
 #include "session.h"
 
+#include "pinlog.h"
+
 #include "keytrust.h"
 #include "protocol/ops.h"
 
@@ -232,6 +234,13 @@ Status Session::depart(const QByteArray &roomId, keg::DepartureKind kind)
         if (auto r = m_cache.setMeta(QStringLiteral("declined:%1").arg(hex(roomId)), QByteArray::number(at)); !r)
             return r;
         m_declined.insert(roomId, at);
+        // ... and in the pin log, so the user's other and future devices know it too.
+        PinEntry e;
+        e.kind = PinKind::InvitationDeclined;
+        e.subject = hex(roomId);
+        e.version = at;
+        if (auto r = appendPin(e); !r)
+            return r;
         Q_EMIT roomChanged(roomId);
     }
     QCborMap body;

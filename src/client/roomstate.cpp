@@ -56,7 +56,12 @@ RoomState::LearnedKeys RoomState::learnKeys(const keg::SignedBootKeg &v, const c
     for (quint32 g = 0; g <= current; ++g)
         had << m_keys.has(g);
     const QByteArray name = me.username.toUtf8();
-    const keg::SealedKey *seal = v.version().member(name) ? v.version().sealedFor(name) : nullptr;
+    // Listed under this user's name with other keys (their account was reset and the room
+    // still lists the old keys until an admin re-adds them): not this identity's seal.
+    const keg::Member *listed = v.version().member(name);
+    const bool mine = listed && QByteArrayView(listed->signPublicKey) == me.signing.publicKey
+                      && QByteArrayView(listed->boxPublicKey) == me.box.publicKey;
+    const keg::SealedKey *seal = mine ? v.version().sealedFor(name) : nullptr;
     // The chain rules carry a seal forward unchanged until a new generation, so a seal whose
     // bytes this device already checked needs no second opening.
     if (seal && seal->blob != m_checkedSeal) {
@@ -68,10 +73,10 @@ RoomState::LearnedKeys RoomState::learnKeys(const keg::SignedBootKeg &v, const c
         } else {
             out.problem = key.error().message;
         }
-    } else if (v.version().member(name) && !seal) {
+    } else if (mine && !seal) {
         out.problem = QStringLiteral("version %1 lists you but seals you no key").arg(v.version().version);
     }
-    if (auto h = keg::openHistorySeals(v, me, m_keys); !h && out.problem.isEmpty())
+    if (auto h = mine ? keg::openHistorySeals(v, me, m_keys) : Result<Ok>(Ok{}); !h && out.problem.isEmpty())
         out.problem = h.error().message;
     keg::unwrapHistory(v, m_keys);
     for (quint32 g = 0; g <= current; ++g) {
@@ -81,8 +86,13 @@ RoomState::LearnedKeys RoomState::learnKeys(const keg::SignedBootKeg &v, const c
     return out;
 }
 
-bool RoomState::expectsKey(quint32 gen, const QString &username) const
+bool RoomState::expectsKey(quint32 gen, const QString &username, QByteArrayView signKey) const
 {
+    // Only for the keys the room lists now, and only from the generation they came in with
+    // (a member re-added with new keys never held the earlier key's generations).
+    const PastMember *p = pastMember(username);
+    if (!p || p->signPublicKey != signKey || gen < p->newKeyFromGeneration)
+        return false;
     for (auto it = m_membership.cbegin(); it != m_membership.cend(); ++it) {
         if (m_generationAt.value(it.key()) == gen && it->contains(username))
             return true;

@@ -44,7 +44,7 @@ public:
     // generation in a version listing them, or they were invited with shared history before
     // it. A key that should be held and is not is an attack or a broken client, never
     // "history from before they joined".
-    [[nodiscard]] bool expectsKey(quint32 gen, const QString &username) const;
+    [[nodiscard]] bool expectsKey(quint32 gen, const QString &username, QByteArrayView signKey) const;
 
     [[nodiscard]] bool started() const { return !m_chain.roomId().isEmpty(); }
     [[nodiscard]] const keg::SignedBootKeg &head() const { return m_chain.head(); }

@@ -370,6 +370,7 @@ private:
     bool m_syncing = false;
     bool m_resyncWanted = false;
     bool m_pumping = false;
+    qint64 m_outboxRetryAt = 0; // ms since the epoch: no send before (after a busy answer)
 };
 
 [[nodiscard]] QString hex(const QByteArray &bytes);

@@ -377,6 +377,17 @@ private Q_SLOTS:
         QVERIFY(dave->decline(forged));
         (void)dave->flushOutbox(Patience); // the server does not know the room: refused
         QCOMPARE(dave->trust(alice->username()), aliceTrust);
+        QVERIFY(!invitedTo(*dave, forged));
+        // The decline is in the pin log: a new device of dave, offered the same invitation
+        // again, does not show it either.
+        auto dave2 = m_world.newDevice(dave->username());
+        QVERIFY(dave2);
+        QVERIFY(m_world.proxy().injectToClient(dave->username(), protocol::Frame::push(protocol::push::Invitation, push))
+                >= 1);
+        QTRY_VERIFY_WITH_TIMEOUT(dave2->room(forged) && dave2->room(forged)->started(), Patience);
+        QVERIFY(!invitedTo(*dave2, forged));
+        QVERIFY(!dave2->pinnedContact(eve->username()));
+        QCOMPARE(dave2->trust(alice->username()), aliceTrust);
         // Nothing lost: dave and the real alice still talk.
         QVERIFY(m_world.say(*dave, shared, QStringLiteral("still fine"), {alice.get()}));
         // Accepting the stranger's real invitation pins eve.

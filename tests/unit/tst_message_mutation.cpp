@@ -244,7 +244,19 @@ private Q_SLOTS:
         b[0] = 2;
         QCOMPARE(pin(b), pinRefusal(E::UnknownFormat));
         QCOMPARE(pin(editedPin([](PinEntry &e) { e.counter = 0; })), pinRefusal(E::NonCanonical));
-        QCOMPARE(pin(editedPin([](PinEntry &e) { e.kind = PinKind(4); })), pinRefusal(E::NonCanonical));
+        QCOMPARE(pin(editedPin([](PinEntry &e) { e.kind = PinKind::Count; })), pinRefusal(E::NonCanonical));
+        // A declined invitation names a room (64 hex digits) and a version, nothing else.
+        const auto declined = [](PinEntry &e) {
+            e.kind = PinKind::InvitationDeclined;
+            e.subject = QString(64, u'a');
+            e.keys.clear();
+            e.version = 7;
+        };
+        QCOMPARE(pin(editedPin(declined)), QStringLiteral("decoded"));
+        QCOMPARE(pin(editedPin([&](PinEntry &e) { declined(e), e.keys = bytesOf('k', 64); })),
+                 pinRefusal(E::NonCanonical));
+        QCOMPARE(pin(editedPin([&](PinEntry &e) { declined(e), e.subject = QStringLiteral("bob"); })),
+                 pinRefusal(E::NonCanonical));
         QCOMPARE(pin(editedPin([](PinEntry &e) { e.subject = QString(257, u's'); })), pinRefusal(E::TooLarge));
         QCOMPARE(pin(editedPin([](PinEntry &e) { e.keys = bytesOf('k', 65); })), pinRefusal(E::TooLarge));
         QCOMPARE(pin(editedPin([](PinEntry &e) { e.keys.chop(1); })), pinRefusal(E::NonCanonical));
