@@ -102,7 +102,8 @@ Status Session::applyKeg(const QByteArray &dbId, const QCborMap &entry, OpenedKe
             !r)
             return r;
         addNoticeOnce(
-            dbId, kind, QStringLiteral("A message is not shown yet: %1. It is shown once that version arrives.").arg(why),
+            dbId, kind,
+            QStringLiteral("A message is not shown yet: %1. It is shown once that version arrives.").arg(why),
             QStringLiteral("keg %1 at collection version %2").arg(hex(cached.kegId)).arg(cached.collectionVersion));
         return Ok{};
     };

@@ -17,9 +17,9 @@ namespace tavern::client {
 enum class PinKind : quint8 {
     ContactPinned = 0, // subject = username, keys = sign || box
     ContactVerified = 1,
-    KeyChangeAccepted = 2, // keys = the newly accepted sign || box
-    RoomHead = 3,          // subject = room id (hex), version + hash
-    ContactMismatch = 4,   // keys = the pinned sign || box whose out-of-band comparison failed
+    KeyChangeAccepted = 2,  // keys = the newly accepted sign || box
+    RoomHead = 3,           // subject = room id (hex), version + hash
+    ContactMismatch = 4,    // keys = the pinned sign || box whose out-of-band comparison failed
     InvitationDeclined = 5, // subject = room id (hex), version = the head it was declined at
     Count
 };

@@ -122,7 +122,7 @@ QList<RoomSummary> Session::rooms() const
         // Declined during this invitation (a re-invitation is a later version): not offered again.
         if (invited && m_declined.contains(id) && m_declined.value(id) >= m->sinceVersion)
             continue;
-        RoomSummary r{id, QString::fromUtf8(v.name), QString::fromUtf8(v.topic), invited, false,
+        RoomSummary r{id,        QString::fromUtf8(v.name), QString::fromUtf8(v.topic), invited, false,
                       v.version, int(v.members.size())};
         r.expired = invited && m_guard.blocks(id, protocol::op::BootKegPut);
         out.append(r);
@@ -205,8 +205,8 @@ Status Session::setSettings(const QByteArray &roomId, const keg::RoomSettings &s
 Status Session::rotateKey(const QByteArray &roomId)
 {
     const RoomState *room = roomFor(roomId);
-    const keg::Member *me = room && room->started() ? room->head().version().member(m_identity->username.toUtf8())
-                                                    : nullptr;
+    const keg::Member *me =
+        room && room->started() ? room->head().version().member(m_identity->username.toUtf8()) : nullptr;
     if (!me || me->state != keg::InviteState::Joined || !keg::roleAllows(me->role, keg::Privilege::Rekey))
         return Error{int(SessionError::Refused), QStringLiteral("Only an admin of this room can start a new key.")};
     return enqueue(roomId, {}, protocol::op::BootKegPut, intent(QStringLiteral("rekey"), roomId));

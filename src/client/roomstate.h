@@ -68,7 +68,7 @@ private:
     AuthorChains m_authors;
     QHash<QString, PastMember> m_past;
     QHash<quint64, QByteArray> m_hashes;
-    QHash<quint64, quint32> m_generationAt;                // version -> current generation
+    QHash<quint64, quint32> m_generationAt;               // version -> current generation
     QHash<QString, QPair<quint64, bool>> m_sharedHistory; // member -> (invited at, with shared history)
     QByteArray m_checkedSeal;                             // the last seal for this device that checked out
     // (version, username) -> role/state, for versions whose membership differs; kept small

@@ -352,10 +352,10 @@ private:
     QHash<QByteArray, int> m_chainRetries;          // rooms whose chain had a gap: attempts so far
     QSet<QByteArray> m_chainRetryScheduled;         // ... and a retry is waiting on a timer
     QHash<QByteArray, quint32> m_keysBadGeneration; // rooms whose seal for this user did not open
-    QSet<QByteArray> m_listed;      // rooms and invitations the last sync's lists named
-    QByteArray m_device;            // this device's pin-log chain id (cache meta)
-    bool m_pinRecheck = false;      // checkPinLog is listing the personal DB again before it judges
-    KeyTrust *m_keyTrust = nullptr; // made on first use, a child QObject (keytrust.cpp)
+    QSet<QByteArray> m_listed;                      // rooms and invitations the last sync's lists named
+    QByteArray m_device;                            // this device's pin-log chain id (cache meta)
+    bool m_pinRecheck = false;                      // checkPinLog is listing the personal DB again before it judges
+    KeyTrust *m_keyTrust = nullptr;                 // made on first use, a child QObject (keytrust.cpp)
     struct Refetch
     {
         quint64 from = 0;                    // the older cursor to list again from

@@ -179,8 +179,8 @@ private Q_SLOTS:
         const auto honestMembers = m_world.db().members(room);
         QVERIFY(m_world.db().deleteBootKegsFrom(room, n));
         auto rolledBack = honestMembers;
-        rolledBack.append({carol->username(), int(keg::Role::Member), int(keg::InviteState::Joined),
-                           alice->username()});
+        rolledBack.append(
+            {carol->username(), int(keg::Role::Member), int(keg::InviteState::Joined), alice->username()});
         QVERIFY(m_world.db().setMembers(room, rolledBack));
 
         auto alice2 = m_world.newDevice(alice->username());
@@ -215,8 +215,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!alice2->guard().held(room), Patience);
         QVERIFY(alice2->flushOutbox(Patience));
         QTRY_VERIFY2_WITH_TIMEOUT(shownCount(*bob, room, QStringLiteral("from the new device")) == 1,
-                                  qPrintable(noticeDump(*bob, room) + bodies(*bob, room).join(u'|') + QLatin1String(" // ")
-                                             + noticeDump(*alice2, room) + bodies(*alice2, room).join(u'|')),
+                                  qPrintable(noticeDump(*bob, room) + bodies(*bob, room).join(u'|')
+                                             + QLatin1String(" // ") + noticeDump(*alice2, room)
+                                             + bodies(*alice2, room).join(u'|')),
                                   Patience);
         const auto kegs = m_world.db().kegs(room);
         QCOMPARE(serverKegsBy(room, alice->username()), aliceKegs + 2);
@@ -316,8 +317,7 @@ private Q_SLOTS:
         // carol writes under the generation bob was sealed badly: not silently "history".
         const int quarantined = noticeCount(*bob, room, QStringLiteral("keys-inconsistent"));
         QVERIFY(m_world.say(*carol, room, QStringLiteral("under the bad seal"), {alice.get()}));
-        QTRY_VERIFY_WITH_TIMEOUT(noticeCount(*bob, room, QStringLiteral("keys-inconsistent")) > quarantined,
-                                 Patience);
+        QTRY_VERIFY_WITH_TIMEOUT(noticeCount(*bob, room, QStringLiteral("keys-inconsistent")) > quarantined, Patience);
 
         // The way out: the admin rotates; bob's outbox goes, nothing is lost.
         QVERIFY(alice->rotateKey(room));
@@ -356,7 +356,8 @@ private Q_SLOTS:
 
         // A forged room in alice's name (keys the server made), inviting dave.
         const crypto::Identity fakeAlice = crypto::randomIdentity(alice->username());
-        keg::BuiltVersion g = keg::createRoom(fakeAlice, {QStringLiteral("Trust me"), QString(), keg::HistoryPolicy::Shared});
+        keg::BuiltVersion g =
+            keg::createRoom(fakeAlice, {QStringLiteral("Trust me"), QString(), keg::HistoryPolicy::Shared});
         keg::RoomKeys keys;
         keys.insert(0, std::move(g.newKey));
         keg::BootKegBuilder b(g.version, fakeAlice, keys);
@@ -368,8 +369,9 @@ private Q_SLOTS:
         rewriteChain(dave->username(), forged, [&](const QCborArray &) { return chain; });
         QCborMap push;
         push.insert(QStringLiteral("dbId"), forged);
-        QVERIFY(m_world.proxy().injectToClient(dave->username(), protocol::Frame::push(protocol::push::Invitation, push))
-                >= 1);
+        QVERIFY(
+            m_world.proxy().injectToClient(dave->username(), protocol::Frame::push(protocol::push::Invitation, push))
+            >= 1);
         QTRY_VERIFY_WITH_TIMEOUT(invitedTo(*dave, forged), Patience);
         QCOMPARE(dave->trust(alice->username()), aliceTrust);
         QCOMPARE(dave->pinnedContact(alice->username())->signPublicKey, realAlice->signPublicKey);
@@ -382,8 +384,9 @@ private Q_SLOTS:
         // again, does not show it either.
         auto dave2 = m_world.newDevice(dave->username());
         QVERIFY(dave2);
-        QVERIFY(m_world.proxy().injectToClient(dave->username(), protocol::Frame::push(protocol::push::Invitation, push))
-                >= 1);
+        QVERIFY(
+            m_world.proxy().injectToClient(dave->username(), protocol::Frame::push(protocol::push::Invitation, push))
+            >= 1);
         QTRY_VERIFY_WITH_TIMEOUT(dave2->room(forged) && dave2->room(forged)->started(), Patience);
         QVERIFY(!invitedTo(*dave2, forged));
         QVERIFY(!dave2->pinnedContact(eve->username()));
