@@ -96,6 +96,23 @@ class TestAttackRooms : public QObject
         return {s.username(), s.identity().signing.publicKey, s.identity().box.publicKey};
     }
 
+    // A room that `creator` made up offline (never given to the server) inviting `who`: its
+    // genesis and the invitation, as a server would serve the chain (empty if it can't build).
+    static QCborArray roomInviting(const crypto::Identity &creator, const Session &who)
+    {
+        keg::BuiltVersion genesis =
+            keg::createRoom(creator, {QStringLiteral("Made up"), QString(), keg::HistoryPolicy::Shared});
+        keg::RoomKeys keys;
+        keys.insert(0, std::move(genesis.newKey));
+        keg::BootKegBuilder b(genesis.version, creator, keys);
+        if (!b.invite(publicOf(who), keg::Role::Member, keg::HistoryPolicy::Shared))
+            return {};
+        auto invited = b.build();
+        if (!invited)
+            return {};
+        return {genesis.version.encode(), invited->version.encode()};
+    }
+
 private Q_SLOTS:
     void initTestCase() { QVERIFY2(m_world.start(), qPrintable(m_world.server().logs())); }
     void cleanup() { m_world.proxy().clearRules(); }
@@ -115,15 +132,9 @@ private Q_SLOTS:
         QVERIFY(m_world.say(*alice, room, QStringLiteral("in the real room"), {bob.get()}));
 
         const crypto::Identity eve = crypto::randomIdentity(QStringLiteral("eve%1").arg(++m_names));
-        keg::BuiltVersion fake0 = keg::createRoom(eve, {QStringLiteral("Fake"), QString(), keg::HistoryPolicy::Shared});
-        keg::RoomKeys eveKeys;
-        eveKeys.insert(0, std::move(fake0.newKey));
-        keg::BootKegBuilder b(fake0.version, eve, eveKeys);
-        QVERIFY(b.invite(publicOf(*dave), keg::Role::Member, keg::HistoryPolicy::Shared));
-        auto fake1 = b.build();
-        QVERIFY(fake1.ok());
-        const QByteArray fakeId = fake0.version.roomId();
-        const QCborArray fakeChain{fake0.version.encode(), fake1->version.encode()};
+        const QCborArray fakeChain = roomInviting(eve, *dave);
+        QCOMPARE(fakeChain.size(), 2);
+        const QByteArray fakeId = keg::SignedBootKeg::decode(fakeChain.first().toByteArray())->roomId();
         rewriteChain(dave->username(), room, [&](const QCborArray &) { return fakeChain; });
 
         QVERIFY(alice->invite(room, dave->username(), keg::Role::Member, keg::HistoryPolicy::Shared));
@@ -356,16 +367,9 @@ private Q_SLOTS:
 
         // A forged room in alice's name (keys the server made), inviting dave.
         const crypto::Identity fakeAlice = crypto::randomIdentity(alice->username());
-        keg::BuiltVersion g =
-            keg::createRoom(fakeAlice, {QStringLiteral("Trust me"), QString(), keg::HistoryPolicy::Shared});
-        keg::RoomKeys keys;
-        keys.insert(0, std::move(g.newKey));
-        keg::BootKegBuilder b(g.version, fakeAlice, keys);
-        QVERIFY(b.invite(publicOf(*dave), keg::Role::Member, keg::HistoryPolicy::Shared));
-        auto v1 = b.build();
-        QVERIFY(v1.ok());
-        const QByteArray forged = g.version.roomId();
-        const QCborArray chain{g.version.encode(), v1->version.encode()};
+        const QCborArray chain = roomInviting(fakeAlice, *dave);
+        QCOMPARE(chain.size(), 2);
+        const QByteArray forged = keg::SignedBootKeg::decode(chain.first().toByteArray())->roomId();
         rewriteChain(dave->username(), forged, [&](const QCborArray &) { return chain; });
         QCborMap push;
         push.insert(QStringLiteral("dbId"), forged);
